@@ -1,0 +1,71 @@
+"""Request plumbing: the browser's current account, and JSON errors under /v1."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from lumethic.selectors import accounts_for_user
+
+logger = logging.getLogger(__name__)
+SESSION_ACCOUNT_KEY = "account_id"
+
+
+class CurrentAccountMiddleware:
+    """Sets request.account for logged-in browser users (lazily, one query at most)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request._cached_account = None  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def session_account(request: HttpRequest):  # noqa: ANN201 - returns Account | None
+    cached = getattr(request, "_cached_account", None)
+    if cached is not None:
+        return cached
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    accounts = accounts_for_user(user=user)
+    wanted = request.session.get(SESSION_ACCOUNT_KEY)
+    account = (accounts.filter(pk=wanted).first() if wanted else None) or accounts.first()
+    request._cached_account = account  # type: ignore[attr-defined]
+    return account
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /v1 a client always gets JSON: unknown paths, crashes and a lost database."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/v1/")
+            and response.status_code == 404
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return JsonResponse({"detail": "Not found."}, status=404)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OperationalError | InterfaceError):
+            logger.warning("database unavailable: %s", exception)
+            response = JsonResponse(
+                {"detail": "The service is briefly unavailable; retry shortly."}, status=503
+            )
+            response["Retry-After"] = "5"
+            return response
+        if request.path.startswith("/v1/"):
+            logger.exception("unhandled error on %s", request.path)
+            if isinstance(exception, DatabaseError):
+                return JsonResponse({"detail": "A database error occurred."}, status=500)
+            return JsonResponse({"detail": "Internal server error."}, status=500)
+        return None
