@@ -1,0 +1,136 @@
+"""`python -m bench`: the accuracy harness, then the speed bench; writes docs/benchmarks.md.
+
+python -m bench --quick               small case set for development (~1-3 min)
+python -m bench --n 20 --jobs 2       full run: 20 cases per kind on 2 workers
+python -m bench --only splice,text    some kinds only (repeatable / comma-separated)
+python -m bench --list                print the kinds and exit
+python -m bench --speed-only          only the 24 MP speed bench (bench/speed.py)
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from typing import Any
+
+from bench import accuracy, report
+from bench.cases import KINDS, plan
+from bench.seeds import VAR, discover_seeds
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument("--quick", action="store_true", help="few seeds, small frames, n=2")
+    ap.add_argument("--n", type=int, default=None, help="cases per kind (default 12; quick 2)")
+    ap.add_argument("--only", action="append", default=[], help="kind(s) or category(ies)")
+    ap.add_argument("--split", choices=["all", "tuning", "heldout"], default="all")
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes (machine has 2 cores)")
+    ap.add_argument("--timeout", type=int, default=300, help="seconds per case")
+    ap.add_argument(
+        "--engine",
+        default=accuracy.DEFAULT_ENGINE,
+        help="module:function or file.py:function to benchmark",
+    )
+    ap.add_argument("--no-speed", action="store_true", help="skip the speed bench")
+    ap.add_argument("--speed-only", action="store_true")
+    ap.add_argument("--speed-runs", type=int, default=3)
+    ap.add_argument("--list", action="store_true", help="list kinds and exit")
+    return ap.parse_args(argv)
+
+
+def select_kinds(only: list[str]) -> list[str]:
+    wanted = {w.strip() for item in only for w in item.split(",") if w.strip()}
+    if not wanted:
+        return list(KINDS)
+    unknown = wanted - set(KINDS) - {k.category for k in KINDS.values()}
+    if unknown:
+        sys.exit(f"unknown kind(s) {sorted(unknown)}; see --list")
+    return [k for k, spec in KINDS.items() if k in wanted or spec.category in wanted]
+
+
+def run_accuracy(a: argparse.Namespace, command: str) -> None:
+    n = a.n or (2 if a.quick else 12)
+    t0 = time.perf_counter()
+    seeds = discover_seeds(quick=a.quick)
+    seeds_in = [s for s in seeds if a.split == "all" or s.split == a.split]
+    for s in seeds_in:
+        _ = s.honest_jpeg  # build seed files once, before workers fork
+    todo = [
+        (kind, i, seed.name, a.timeout) for kind, i, seed in plan(seeds_in, select_kinds(a.only), n)
+    ]
+    print(
+        f"{len(seeds_in)} seeds ({sum(s.split == 'heldout' for s in seeds_in)} held out), "
+        f"{len(todo)} cases, engine {a.engine}, jobs {a.jobs}",
+        flush=True,
+    )
+    done = [0]
+
+    def progress(row: dict[str, Any]) -> None:
+        done[0] += 1
+        mark = "ok " if row["correct"] else "BAD"
+        extra = row.get("error") or f"{row['result']} {row['confidence']:.2f}"
+        print(
+            f"[{done[0]:4d}/{len(todo)}] {mark} {row['case_id']:<24} {row['split']:<8} "
+            f"{extra[:70]:<40} {row['seconds']:.2f}s",
+            flush=True,
+        )
+
+    rows = accuracy.run_all(todo, engine=a.engine, seeds=seeds, jobs=a.jobs, progress=progress)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    results = VAR / f"results-{stamp}.jsonl"
+    accuracy.save_rows(rows, str(results))
+    lines = [
+        "## Accuracy",
+        "",
+        f"- date: {report.stamp()}",
+        f"- machine: {report.machine()}",
+        f"- command: `{command}`",
+        f"- engine: `{a.engine}`",
+        f"- cases: {len(rows)} from {len(seeds_in)} seeds; n={n} per kind; "
+        f"wall {time.perf_counter() - t0:.0f} s; rows in `{results.relative_to(VAR.parents[1])}`",
+        "",
+    ]
+    for split in ("tuning", "heldout"):
+        if not any(r["split"] == split for r in rows):
+            continue
+        lines += [
+            f"### {split}",
+            "",
+            *accuracy.target_lines(rows, split),
+            "",
+            *accuracy.kind_table(rows, split),
+            "",
+            *accuracy.calibration_lines(rows, split),
+            "",
+        ]
+    bad = accuracy.failures(rows)
+    if bad:
+        lines += ["### Wrong verdicts (first 15)", "", *bad, ""]
+    print("\n".join(lines))
+    print(f"wrote {report.write_section('accuracy', lines)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = parse(argv)
+    command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
+    if a.list:
+        for k, spec in KINDS.items():
+            print(f"{k:<20} {spec.category}")
+        return 0
+    if not a.speed_only:
+        run_accuracy(a, command)
+    if not a.no_speed and not a.quick or a.speed_only:
+        from bench import speed
+
+        speed.main(["--runs", str(a.speed_runs), "--engine", a.engine])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

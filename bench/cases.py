@@ -1,0 +1,223 @@
+"""The labelled case set: which kinds exist, and how one case's files are built.
+
+A case is (RAW, JPEG, expected verdict, optional true mask). Cases are cached under
+var/bench/cases/<id>/ and rebuilt only when missing or when CASES_VERSION changes,
+so repeated bench runs measure the engine, not the generator.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from bench import edits, manipulations
+from bench.imaging import load_display, save_jpeg
+from bench.seeds import BODIES, VAR, Seed, seed_int
+from tests.factories.dng import develop_jpeg, write_bayer_dng
+
+CASES_VERSION = 1
+CASES_DIR = VAR / "cases"
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    category: str  # authentic | local | other_raw | fake_raw | recapture
+    expect_authentic: bool
+    synthetic_only: bool = False
+
+
+@dataclass
+class Case:
+    case_id: str
+    kind: str
+    category: str
+    expect_authentic: bool
+    seed: str
+    split: str
+    raw_path: str
+    jpeg_path: str
+    mask_path: str | None = None
+    area_share: float = 0.0
+    dust_share: float = 0.0
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+KINDS: dict[str, Kind] = {"original": Kind("original", "authentic", True)}
+KINDS.update({k: Kind(k, "authentic", True) for k in edits.AUTHENTIC_KINDS})
+KINDS.update({k: Kind(k, "local", False) for k in manipulations.LOCAL_KINDS})
+KINDS.update(
+    {
+        "other_scene": Kind("other_scene", "other_raw", False),
+        "burst_frame": Kind("burst_frame", "other_raw", False, synthetic_only=True),
+        "fake_raw_clean": Kind("fake_raw_clean", "fake_raw", False),
+        "fake_raw_noisy": Kind("fake_raw_noisy", "fake_raw", False),
+        "recapture": Kind("recapture", "recapture", False),
+    }
+)
+
+
+def plan(seeds: list[Seed], kinds: list[str], n: int) -> list[tuple[str, int, Seed]]:
+    """n cases per kind, spread round-robin over the eligible seeds."""
+    out = []
+    for kind in kinds:
+        eligible = [s for s in seeds if s.burstable or not KINDS[kind].synthetic_only]
+        if not eligible:
+            continue
+        offset = seed_int("offset", kind) % len(eligible)
+        out += [(kind, i, eligible[(i + offset) % len(eligible)]) for i in range(n)]
+    return out
+
+
+def _identity(seed: Seed) -> dict[str, Any]:
+    """Make/model/serial a forger copies from the genuine RAW into a fake one."""
+    if seed.body is not None:
+        b = seed.body
+        return {"make": b.make, "model": b.model, "serial": b.serial}
+    try:
+        import exifread
+
+        with open(seed.raw_path, "rb") as f:
+            tags = exifread.process_file(f, details=False)
+    except Exception:  # non-TIFF RAWs: the forger has nothing to copy
+        tags = {}
+    return {
+        "make": str(tags.get("Image Make", "Unknown")).strip(),
+        "model": str(tags.get("Image Model", "Unknown")).strip(),
+        "serial": str(tags.get("EXIF BodySerialNumber", "")).strip(),
+    }
+
+
+def build_case(kind: str, index: int, seed: Seed, seeds: list[Seed]) -> Case:
+    """Build (or reuse) one case's files and return its description."""
+    case_id = f"{kind}-{index:03d}"
+    cdir = CASES_DIR / case_id
+    meta = cdir / "case.json"
+    if meta.exists():
+        data = json.loads(meta.read_text())
+        if data.get("version") == CASES_VERSION and data.get("seed") == seed.name:
+            data.pop("version")
+            return Case(**data)
+    if cdir.exists():
+        shutil.rmtree(cdir)
+    cdir.mkdir(parents=True)
+    rng = np.random.default_rng(seed_int(CASES_VERSION, kind, index, seed.name))
+    spec = KINDS[kind]
+    case = Case(
+        case_id,
+        kind,
+        spec.category,
+        spec.expect_authentic,
+        seed.name,
+        seed.split,
+        str(seed.raw_path),
+        str(cdir / "image.jpg"),
+    )
+    BUILDERS.get(spec.category, _build_pair_forgery)(case, seed, seeds, rng, cdir)
+    meta.write_text(json.dumps({**asdict(case), "version": CASES_VERSION}, indent=1))
+    return case
+
+
+def _donor(seed: Seed, seeds: list[Seed]) -> manipulations.Donor:
+    # prefer synthetic donors: decoding a 9 MP real RAW per splice would dominate build time
+    others = [s for s in seeds if s.name != seed.name and s.origin == "synthetic"]
+    others = others or [s for s in seeds if s.name != seed.name] or [seed]
+
+    def pick(rng: np.random.Generator) -> np.ndarray:
+        return others[int(rng.integers(len(others)))].default_display()
+
+    return pick
+
+
+def _build_authentic(
+    case: Case, seed: Seed, seeds: list[Seed], rng: np.random.Generator, cdir: Path
+) -> None:
+    r = edits.start(seed, rng)
+    if case.kind != "original":
+        r = edits.AUTHENTIC_KINDS[case.kind](r, seed, rng)
+    save_jpeg(
+        r.img,
+        Path(case.jpeg_path),
+        raw_path=seed.raw_path,
+        quality=r.quality,
+        orientation=r.orientation,
+    )
+    case.params, case.dust_share = {**r.params, "quality": r.quality}, r.dust_share
+
+
+def _build_local(
+    case: Case, seed: Seed, seeds: list[Seed], rng: np.random.Generator, cdir: Path
+) -> None:
+    r = edits.start(seed, rng)
+    if rng.random() < 0.5:
+        r = edits.mild_global(r, seed, rng)
+    r, mask = manipulations.LOCAL_KINDS[case.kind](r, _donor(seed, seeds), rng)
+    save_jpeg(
+        r.img,
+        Path(case.jpeg_path),
+        raw_path=seed.raw_path,
+        quality=r.quality,
+        software="Adobe Photoshop 25.0",
+    )
+    Image.fromarray(mask.astype(np.uint8) * 255).save(cdir / "mask.png")
+    case.mask_path, case.area_share = str(cdir / "mask.png"), float(mask.mean())
+    case.params = {**r.params, "quality": r.quality}
+
+
+def _build_pair_forgery(
+    case: Case, seed: Seed, seeds: list[Seed], rng: np.random.Generator, cdir: Path
+) -> None:
+    jpeg = Path(case.jpeg_path)
+    if case.kind == "other_scene":
+        other = _donor(seed, seeds)(rng)
+        save_jpeg(other, jpeg, raw_path=seed.raw_path, quality=int(rng.integers(85, 97)))
+    elif case.kind == "burst_frame":
+        frame = seed.write_frame(cdir / "frame_b.dng", noise_seed=int(rng.integers(2**31)))
+        develop_jpeg(frame, jpeg, quality=int(rng.integers(85, 97)))
+        case.params = {"frame_b": str(frame)}
+    elif case.kind.startswith("fake_raw"):
+        r = edits.start(seed, rng)
+        if rng.random() < 0.5:
+            r = edits.mild_global(r, seed, rng)
+        save_jpeg(r.img, jpeg, raw_path=seed.raw_path, quality=int(rng.integers(75, 97)))
+        noisy = case.kind == "fake_raw_noisy"
+        fake = manipulations.fake_raw(
+            load_display(jpeg),
+            cdir / "raw.dng",
+            seed=seed,
+            noise=noisy,
+            rng=rng,
+            identity=_identity(seed),
+        )
+        case.raw_path = str(fake)
+        case.params = {**r.params, "noise": noisy}
+    elif case.kind == "recapture":
+        body = seed.body or BODIES["full"]
+        scene = manipulations.screen_scene(seed.default_display(), body.size, rng)
+        raw = write_bayer_dng(
+            cdir / "raw.dng",
+            scene,
+            seed=int(rng.integers(2**31)),
+            iso=int(rng.choice([200, 400, 800])),
+            make=body.make,
+            model=body.model,
+            serial=body.serial,
+            sensor_seed=body.sensor_seed,
+        )
+        develop_jpeg(raw, jpeg, quality=int(rng.integers(85, 97)))
+        case.raw_path = str(raw)
+    else:
+        raise ValueError(f"no builder for {case.kind}")
+
+
+BUILDERS: dict[str, Callable[[Case, Seed, list[Seed], np.random.Generator, Path], None]] = {
+    "authentic": _build_authentic,
+    "local": _build_local,
+}
