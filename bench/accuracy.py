@@ -6,6 +6,8 @@ result, result_confidence, regions [{box: [x0, y0, x1, y1], area_share, kind}].
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import signal
 import statistics
@@ -32,8 +34,6 @@ def load_engine(spec: str) -> Callable[[str, str], Any]:
     """`module:function`; a file path before the colon is imported from that file."""
     mod_name, _, fn = spec.partition(":")
     if mod_name.endswith(".py"):
-        import importlib.util
-
         loader = importlib.util.spec_from_file_location("bench_engine", mod_name)
         assert loader and loader.loader
         module = importlib.util.module_from_spec(loader)
@@ -70,7 +70,7 @@ def run_one(job: tuple[str, int, str, int]) -> dict[str, Any]:
         report = _ENGINE(case.raw_path, case.jpeg_path)
         d = report.to_dict() if hasattr(report, "to_dict") else dict(report)
         row.update(
-            result=str(d.get("result")),
+            result=verdict(d.get("result")),
             confidence=float(d.get("result_confidence") or 0),
             regions=list(d.get("regions") or []),
         )
@@ -87,6 +87,14 @@ def run_one(job: tuple[str, int, str, int]) -> dict[str, Any]:
     if case.mask_path and row["result"] != "error" and not row["passed"]:
         row["iou"] = region_iou(case.mask_path, row["regions"])
     return row
+
+
+def verdict(value: Any) -> str:
+    """The engine's `result` as "authentic" / "not_authentic" (it may be a bool or a word)."""
+    if isinstance(value, bool):
+        return "authentic" if value else "not_authentic"
+    word = str(value).strip().lower()
+    return "authentic" if word in {"authentic", "pass", "passed", "true", "ok"} else "not_authentic"
 
 
 def region_iou(mask_path: str, regions: list[dict[str, Any]]) -> float:

@@ -22,7 +22,7 @@ from bench.imaging import load_display, save_jpeg
 from bench.seeds import BODIES, VAR, Seed, seed_int
 from tests.factories.dng import develop_jpeg, write_bayer_dng
 
-CASES_VERSION = 1
+CASES_VERSION = 2
 CASES_DIR = VAR / "cases"
 
 
@@ -200,7 +200,7 @@ def _build_pair_forgery(
         case.params = {**r.params, "noise": noisy}
     elif case.kind == "recapture":
         body = seed.body or BODIES["full"]
-        scene = manipulations.screen_scene(seed.default_display(), body.size, rng)
+        scene, case.params = manipulations.screen_scene(seed.default_display(), body.size, rng)
         raw = write_bayer_dng(
             cdir / "raw.dng",
             scene,

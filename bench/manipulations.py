@@ -37,7 +37,7 @@ def _paste(r: Rendition, mask: np.ndarray, content: np.ndarray, **params: Any) -
     return r.with_(r.img * (1 - alpha) + content * alpha, **params)
 
 
-def splice(
+def _splice(
     r: Rendition, donor: Donor, rng: np.random.Generator, lo: float = 0.01, hi: float = 0.08
 ) -> tuple[Rendition, np.ndarray]:
     """Paste a piece of another photo, resized to fit, with a feathered edge."""
@@ -56,11 +56,11 @@ def splice(
     return _paste(r, mask, content, manip="splice"), mask
 
 
-def small_splice(r: Rendition, donor: Donor, rng: np.random.Generator):
-    return splice(r, donor, rng, lo=0.002, hi=0.006)
+def _small_splice(r: Rendition, donor: Donor, rng: np.random.Generator):
+    return _splice(r, donor, rng, lo=0.002, hi=0.006)
 
 
-def copy_move(r: Rendition, donor: Donor, rng: np.random.Generator):
+def _copy_move(r: Rendition, donor: Donor, rng: np.random.Generator):
     h, w = r.img.shape[:2]
     for _ in range(50):  # find a destination that does not overlap the source
         src = blob_mask((h, w), _area(rng), rng)
@@ -97,7 +97,7 @@ def _push_pull_fill(img: np.ndarray, hole: np.ndarray) -> np.ndarray:
     return filled
 
 
-def removal(r: Rendition, donor: Donor, rng: np.random.Generator):
+def _removal(r: Rendition, donor: Donor, rng: np.random.Generator):
     """Content removal: fill an object-shaped hole from its surroundings, then add back
     texture copied from a nearby patch (what content-aware fill roughly does)."""
     h, w = r.img.shape[:2]
@@ -125,7 +125,7 @@ def _local_gain(r: Rendition, rng: np.random.Generator, lo: float, hi: float):
     return mask, alpha
 
 
-def recolour(r: Rendition, donor: Donor, rng: np.random.Generator):
+def _recolour(r: Rendition, donor: Donor, rng: np.random.Generator):
     from skimage.color import hsv2rgb, rgb2hsv
 
     mask, alpha = _local_gain(r, rng, 0.01, 0.08)
@@ -139,7 +139,7 @@ def recolour(r: Rendition, donor: Donor, rng: np.random.Generator):
     return r.with_(out, manip="recolour", hue_shift=round(hue, 2)), mask
 
 
-def relight(r: Rendition, donor: Donor, rng: np.random.Generator):
+def _relight(r: Rendition, donor: Donor, rng: np.random.Generator):
     mask, alpha = _local_gain(r, rng, 0.02, 0.1)
     ev = float(rng.uniform(0.6, 1.5) * rng.choice([-1, 1]))
     lin = srgb_to_linear(r.img) * (1 + alpha * (2**ev - 1))
@@ -171,14 +171,32 @@ def text(r: Rendition, donor: Donor, rng: np.random.Generator):
     return r.with_(out, manip="text", text=word, font_px=size), mask
 
 
+def best_of(attempt: Local, tries: int = 6) -> Local:
+    """A forger edits something that matters: of a few random placements, keep the one
+    that changes the pixels under the mask most (no sky pasted onto sky)."""
+
+    def run(r: Rendition, donor: Donor, rng: np.random.Generator):
+        best, best_score = None, -1.0
+        for _ in range(tries):
+            out, mask = attempt(r, donor, rng)
+            score = float(np.abs(out.img - r.img).max(-1)[mask].mean()) if mask.any() else 0.0
+            if score > best_score:
+                best, best_score = (out, mask), score
+        assert best is not None
+        best[0].params["mean_change"] = round(best_score, 3)
+        return best
+
+    return run
+
+
 LOCAL_KINDS: dict[str, Local] = {
-    "splice": splice,
-    "copy_move": copy_move,
-    "removal": removal,
-    "recolour": recolour,
-    "relight": relight,
+    "splice": best_of(_splice),
+    "copy_move": best_of(_copy_move),
+    "removal": best_of(_removal),
+    "recolour": best_of(_recolour),
+    "relight": best_of(_relight, tries=3),
     "text": text,
-    "small_splice": small_splice,
+    "small_splice": best_of(_small_splice),
 }
 
 
@@ -209,7 +227,9 @@ def fake_raw(
     )
 
 
-def screen_scene(img: np.ndarray, size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+def screen_scene(
+    img: np.ndarray, size: tuple[int, int], rng: np.random.Generator
+) -> tuple[np.ndarray, dict[str, float]]:
     """Linear scene a camera sees when photographing `img` on an RGB-stripe screen.
 
     Each image pixel becomes 3x3 subpixels (R|G|B stripes, a dark row for the black
@@ -243,4 +263,10 @@ def screen_scene(img: np.ndarray, size: tuple[int, int], rng: np.random.Generato
         [ndimage.map_coordinates(sub[..., c], [v, u], order=1, cval=0.0) for c in range(3)], -1
     )
     scene = scene * 3.0 + 0.01  # stripes keep a third of the light; ambient reflections
-    return np.clip(scene / max(float(np.percentile(scene, 99.5)), 1e-3) * 0.9, 0, 1)
+    scene = np.clip(scene / max(float(np.percentile(scene, 99.5)), 1e-3) * 0.9, 0, 1)
+    params = {
+        "pitch_px": round(pitch, 3),
+        "angle_deg": round(float(np.rad2deg(angle)), 2),
+        "psf_sigma_px": round(blur, 3),
+    }
+    return scene, params
