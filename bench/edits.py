@@ -237,23 +237,30 @@ def vignette(r: Rendition, seed: Seed, rng: np.random.Generator) -> Rendition:
 
 
 def dust_removal(r: Rendition, seed: Seed, rng: np.random.Generator) -> Rendition:
-    """Spot healing of 1-4 dust spots, together at most 0.05 % of the frame."""
+    """Spot healing of 1-4 dust spots, together at most 0.05 % of the frame.
+
+    The budget caps every pixel the healing touches (feathered edge included)."""
     h, w = r.img.shape[:2]
     n = int(rng.integers(1, 5))
-    budget = float(rng.uniform(0.0001, 0.0005)) * h * w
-    radius = max(2.0, np.sqrt(budget / n / np.pi))
-    img, healed = r.img.copy(), 0
+    cap = 0.0005 * h * w
+    budget = float(rng.uniform(0.2, 0.8)) * cap
+    radius = max(1.0, np.sqrt(budget / n / np.pi) / 1.3)  # feather grows the touched area
+    img, touched = r.img.copy(), np.zeros((h, w), bool)
     yy, xx = np.ogrid[:h, :w]
+    done = 0
     for _ in range(n):
-        cy, cx = rng.uniform(3 * radius, h - 3 * radius), rng.uniform(3 * radius, w - 3 * radius)
+        cy, cx = rng.uniform(4 * radius, h - 4 * radius), rng.uniform(4 * radius, w - 4 * radius)
         dy, dx = rng.choice([-1, 1], 2) * 2.5 * radius
         spot = (yy - cy) ** 2 + (xx - cx) ** 2 <= radius**2
+        alpha = ndimage.gaussian_filter(spot.astype(np.float32), radius / 4)
+        now = touched | (alpha > 0.01)
+        if now.sum() > cap:
+            continue
         src = np.roll(np.roll(img, -int(dy), 0), -int(dx), 1)
-        alpha = ndimage.gaussian_filter(spot.astype(np.float32), radius / 3)[..., None]
-        img = img * (1 - alpha) + src * alpha
-        healed += int(spot.sum())
-    out = r.with_(img, dust_spots=n)
-    return replace(out, dust_share=healed / (h * w))
+        img = img * (1 - alpha[..., None]) + src * alpha[..., None]
+        touched, done = now, done + 1
+    out = r.with_(img, dust_spots=done)
+    return replace(out, dust_share=float(touched.mean()))
 
 
 def jpeg_quality(r: Rendition, seed: Seed, rng: np.random.Generator) -> Rendition:
