@@ -108,6 +108,8 @@ def run_accuracy(a: argparse.Namespace, command: str) -> None:
             "",
             *accuracy.calibration_lines(rows, split),
             "",
+            *accuracy.verificator_lines(rows, split),
+            "",
         ]
     bad = accuracy.failures(rows)
     if bad:

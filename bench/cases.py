@@ -22,7 +22,7 @@ from bench.imaging import load_display, save_jpeg
 from bench.seeds import BODIES, VAR, Seed, seed_int
 from tests.factories.dng import develop_jpeg, write_bayer_dng
 
-CASES_VERSION = 3
+CASES_VERSION = 4
 CASES_DIR = VAR / "cases"
 
 

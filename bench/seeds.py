@@ -22,6 +22,8 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 VAR = REPO / "var" / "bench"
 HELDOUT_SHARE = 0.3
+SEEDS_VERSION = 2  # bump when seed rendering changes: cached seed files are then rebuilt
+SCENE_DETAIL = 0.05  # fine 1/f texture: upscaled small photos are too smooth otherwise
 
 # Real Bayer-CFA camera RAWs (MANIFEST.md section 6a); LinearRaw DNGs are not sensor data.
 REAL_RAWS = (
@@ -95,7 +97,7 @@ class Seed:
 
     @cached_property
     def honest_jpeg(self) -> Path:
-        out = VAR / "seeds" / f"{slug(self.name)}.jpg"
+        out = VAR / "seeds" / f"{slug(self.name)}.v{SEEDS_VERSION}.jpg"
         if not out.exists():
             develop_jpeg(self.raw_path, out, quality=92)
         return out
@@ -118,7 +120,7 @@ class Seed:
     def scene(self) -> np.ndarray:
         if self.source is None or self.body is None:
             raise ValueError(f"{self.name} is a real capture: it has no synthetic scene")
-        return render_scene(self.source, self.body.size, seed=0)
+        return render_scene(self.source, self.body.size, seed=0, detail=SCENE_DETAIL)
 
     def write_frame(self, path: Path, noise_seed: int, **kw: object) -> Path:
         """Write this scene as another exposure on the same body (burst frames, tests)."""
@@ -138,7 +140,7 @@ class Seed:
 
 
 def _synthetic(name: str, source: str, body: Body) -> Seed:
-    raw = VAR / "seeds" / f"{slug(name)}.dng"
+    raw = VAR / "seeds" / f"{slug(name)}.v{SEEDS_VERSION}.dng"
     iso = int(np.random.default_rng(seed_int("iso", name)).choice([100, 200, 400, 800, 1600]))
     seed = Seed(name, "synthetic", raw, split_of(name), body=body, source=source, iso=iso)
     if not raw.exists():

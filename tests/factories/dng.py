@@ -127,13 +127,19 @@ def _resize_linear(lin: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.clip(out, 0.0, None)
 
 
-def render_scene(source: str | np.ndarray, size: tuple[int, int], seed: int = 0) -> np.ndarray:
+def render_scene(
+    source: str | np.ndarray, size: tuple[int, int], seed: int = 0, *, detail: float = 0.0
+) -> np.ndarray:
     """Linear-light RGB scene (float32 HxWx3, [0,1]) of `size` = (width, height).
 
     `source` is a skimage.data name, an image path, or an array (uint8 = sRGB-encoded,
     float = already linear). Image files are real photos: they are first downscaled at
     least 2.5x so their JPEG blocks and demosaicing traces cannot leak into the RAW.
     `seed` 0 is a centred crop; other seeds take a random 80-100 % window.
+    `detail` > 0 multiplies in a 1/f texture of that contrast: upscaled small photos are
+    smoother than a real lens renders, and pixel-level texture is what demosaicing,
+    sharpening and JPEG treat differently. The texture belongs to the scene (same
+    source/size/seed, same texture), so burst frames share it.
     """
     width, height = size
     photo = False
@@ -154,7 +160,23 @@ def render_scene(source: str | np.ndarray, size: tuple[int, int], seed: int = 0)
         small_h = max(8, int(ch / MIN_PHOTO_DOWNSCALE))
         if small_w < width:  # the final resize alone would not shrink it 2.5x
             lin = _resize_linear(lin, small_w, small_h)
-    return np.clip(_resize_linear(lin, width, height), 0.0, 1.0)
+    scene = _resize_linear(lin, width, height)
+    if detail > 0:
+        scene *= 1.0 + np.float32(detail) * _pink_texture(height, width, seed)[..., None]
+    return np.clip(scene, 0.0, 1.0)
+
+
+def _pink_texture(h: int, w: int, seed: int) -> np.ndarray:
+    """Zero-mean, unit-std 1/f noise at scales of 2-64 px, float32 HxW."""
+    rng = np.random.default_rng([seed, 0xDE7A11])
+    spec = np.fft.rfft2(rng.standard_normal((h, w), dtype=np.float32))
+    fy = np.fft.fftfreq(h)[:, None]
+    fx = np.fft.rfftfreq(w)[None, :]
+    f = np.hypot(fy, fx)
+    spec *= (f > 1 / 64) / np.maximum(f, 1 / 64)  # fine scales only: the photo has the rest
+    tex = np.fft.irfft2(spec, s=(h, w)).astype(np.float32)
+    tex -= tex.mean()
+    return tex / max(float(tex.std()), 1e-6)
 
 
 # --------------------------------------------------------------------------- sensor

@@ -160,3 +160,15 @@ def test_a_small_pair_is_fast(tmp_path: Path) -> None:
     t0 = time.perf_counter()
     make_pair(tmp_path, size=(768, 512), source="chelsea")
     assert time.perf_counter() - t0 < 1.0
+
+
+def test_scene_detail_adds_fine_texture_that_belongs_to_the_scene() -> None:
+    plain = render_scene("chelsea", (256, 192))
+    textured = render_scene("chelsea", (256, 192), detail=0.05)
+    again = render_scene("chelsea", (256, 192), detail=0.05)
+    assert np.array_equal(textured, again)
+
+    lit = (plain > 0.05) & (textured < 1.0)  # clipping hides the texture
+    contrast = float((textured[lit] / plain[lit] - 1).std())
+    assert 0.03 < contrast < 0.07
+    assert abs(float(textured.mean()) - float(plain.mean())) < 0.01
