@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from bench import edits, manipulations
+from bench import edits, manipulations, recapture
 from bench.imaging import load_display, save_jpeg
 from bench.seeds import BODIES, VAR, Seed, seed_int
 from tests.factories.dng import develop_jpeg, write_bayer_dng
 
-CASES_VERSION = 4
+CASES_VERSION = 5
 CASES_DIR = VAR / "cases"
 
 
@@ -60,6 +60,7 @@ KINDS.update(
         "fake_raw_clean": Kind("fake_raw_clean", "fake_raw", False),
         "fake_raw_noisy": Kind("fake_raw_noisy", "fake_raw", False),
         "recapture": Kind("recapture", "recapture", False),
+        "recapture_print": Kind("recapture_print", "recapture", False),
     }
 )
 
@@ -198,9 +199,10 @@ def _build_pair_forgery(
         )
         case.raw_path = str(fake)
         case.params = {**r.params, "noise": noisy}
-    elif case.kind == "recapture":
+    elif case.kind in ("recapture", "recapture_print"):
         body = seed.body or BODIES["full"]
-        scene, case.params = manipulations.screen_scene(seed.default_display(), body.size, rng)
+        shoot = recapture.screen_scene if case.kind == "recapture" else recapture.print_scene
+        scene, case.params = shoot(seed.default_display(), body.size, rng)
         raw = write_bayer_dng(
             cdir / "raw.dng",
             scene,

@@ -171,6 +171,24 @@ def text(r: Rendition, donor: Donor, rng: np.random.Generator):
     return r.with_(out, manip="text", text=word, font_px=size), mask
 
 
+def expansion(r: Rendition, donor: Donor, rng: np.random.Generator):
+    """Generative expansion beyond the RAW's frame: extend one or two sides with
+    plausible content (mirrored, progressively blurred, re-grained)."""
+    h, w = r.img.shape[:2]
+    sides = rng.choice(["left", "right", "top", "bottom"], int(rng.integers(1, 3)), replace=False)
+    pad = {s: int(rng.uniform(0.05, 0.2) * (w if s in ("left", "right") else h)) for s in sides}
+    top, bottom, left, right = (pad.get(k, 0) for k in ("top", "bottom", "left", "right"))
+    out = np.pad(r.img, ((top, bottom), (left, right), (0, 0)), mode="symmetric")
+    mask = np.ones(out.shape[:2], bool)
+    mask[top : top + h, left : left + w] = False
+    dist = ndimage.distance_transform_edt(mask)
+    blurred = ndimage.gaussian_filter(out, (6, 6, 0))
+    wgt = np.clip(dist / 12.0, 0, 1)[..., None]  # sharp at the seam, soft further out
+    grain = rng.normal(0, 0.01, out.shape[:2]).astype(np.float32)[..., None]
+    out = np.where(mask[..., None], out * (1 - wgt) + blurred * wgt + grain, out)
+    return r.with_(out, manip="expansion", pad=pad), mask
+
+
 def best_of(attempt: Local, tries: int = 6) -> Local:
     """A forger edits something that matters: of a few random placements, keep the one
     that changes the pixels under the mask most (no sky pasted onto sky)."""
@@ -197,6 +215,7 @@ LOCAL_KINDS: dict[str, Local] = {
     "relight": best_of(_relight, tries=3),
     "text": text,
     "small_splice": best_of(_small_splice),
+    "expansion": expansion,
 }
 
 
@@ -225,48 +244,3 @@ def fake_raw(
         sensor_seed=int(rng.integers(1000)),
         **identity,
     )
-
-
-def screen_scene(
-    img: np.ndarray, size: tuple[int, int], rng: np.random.Generator
-) -> tuple[np.ndarray, dict[str, float]]:
-    """Linear scene a camera sees when photographing `img` on an RGB-stripe screen.
-
-    Each image pixel becomes 3x3 subpixels (R|G|B stripes, a dark row for the black
-    matrix); the camera looks at a slight angle with a sharp lens, so the pixel grid
-    (period `pitch` sensor pixels) survives the optics and beats with the sensor grid.
-    """
-    w, h = size
-    src = img
-    if max(src.shape[:2]) > 1200:  # a screen shows a downscaled image anyway
-        f = 1200 / max(src.shape[:2])
-        src = resize(src, int(src.shape[1] * f), int(src.shape[0] * f))
-    emit = srgb_to_linear(np.clip(src, 0, 1))
-    sub = np.repeat(np.repeat(emit, 3, 0), 3, 1)
-    stripes = np.zeros((3, 3, 3), np.float32)
-    for c in range(3):
-        stripes[:, c, c] = 1.0
-    stripes[2] *= 0.25  # black matrix between pixel rows
-    sh, sw = sub.shape[:2]
-    sub *= np.tile(stripes, (sh // 3, sw // 3, 1))
-    pitch = float(rng.uniform(0.8, 1.8))  # sensor pixels per screen pixel
-    angle = np.deg2rad(float(rng.uniform(-4, 4)))
-    blur = float(rng.uniform(0.25, 0.45))  # lens PSF sigma in sensor pixels
-    sub = ndimage.gaussian_filter(sub, (blur * 3 / pitch, blur * 3 / pitch, 0))
-    yy, xx = np.mgrid[:h, :w].astype(np.float32)
-    yy -= h / 2
-    xx -= w / 2
-    keystone = 1 + float(rng.uniform(-3e-5, 3e-5)) * yy  # slight perspective
-    u = (np.cos(angle) * xx - np.sin(angle) * yy) * keystone * 3 / pitch + sw / 2
-    v = (np.sin(angle) * xx + np.cos(angle) * yy) * 3 / pitch + sh / 2
-    scene = np.stack(
-        [ndimage.map_coordinates(sub[..., c], [v, u], order=1, cval=0.0) for c in range(3)], -1
-    )
-    scene = scene * 3.0 + 0.01  # stripes keep a third of the light; ambient reflections
-    scene = np.clip(scene / max(float(np.percentile(scene, 99.5)), 1e-3) * 0.9, 0, 1)
-    params = {
-        "pitch_px": round(pitch, 3),
-        "angle_deg": round(float(np.rad2deg(angle)), 2),
-        "psf_sigma_px": round(blur, 3),
-    }
-    return scene, params

@@ -48,7 +48,13 @@ def test_local_forgeries_change_the_pixels_under_their_mask(name: str, seeds: li
     rng = np.random.default_rng(1)
     before = edits.start(seeds[0], rng)
     after, mask = manipulations.LOCAL_KINDS[name](before, lambda g: seeds[1].default_display(), rng)
-    assert mask.shape == before.img.shape[:2] and mask.any()
+    assert mask.shape == after.img.shape[:2] and mask.any()
+    if name == "expansion":  # the frame grew: the RAW's part is untouched, the rest is new
+        ys, xs = np.nonzero(~mask)
+        kept = after.img[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+        assert np.array_equal(kept, before.img)
+        assert 0.04 < mask.mean() < 0.5
+        return
     change = np.abs(after.img - before.img).max(-1)
     assert change[mask].mean() > 0.02
     assert change[~mask].mean() < 0.01  # nothing outside the mask (bar the feathered edge)
@@ -57,7 +63,7 @@ def test_local_forgeries_change_the_pixels_under_their_mask(name: str, seeds: li
 
 
 def test_pair_forgeries_write_raws_libraw_reads(seeds: list[Seed]) -> None:
-    for kind in ("fake_raw_clean", "fake_raw_noisy", "recapture", "burst_frame"):
+    for kind in ("fake_raw_clean", "fake_raw_noisy", "recapture", "recapture_print", "burst_frame"):
         case = build_case(kind, 0, seeds[0], seeds)
         with rawpy.imread(case.raw_path) as r:
             assert r.raw_pattern.tolist() == [[0, 1], [3, 2]]
