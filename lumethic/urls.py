@@ -16,4 +16,5 @@ urlpatterns = [
     path("redoc", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
     path("files/<str:token>", serve_signed, name="signed-file"),
     path("admin/", admin.site.urls),
+    path("", include("sharing.urls")),
 ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("public/health", HealthView.as_view(), name="api-health"),
     path("", include("verifications.api.urls")),
     path("", include("apikeys.api.urls")),
+    path("", include("sharing.api.urls")),
 ]
