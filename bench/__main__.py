@@ -91,7 +91,7 @@ def run_accuracy(a: argparse.Namespace, command: str) -> None:
         f"- date: {report.stamp()}",
         f"- machine: {report.machine()}",
         f"- command: `{command}`",
-        f"- engine: `{a.engine}`",
+        f"- engine: `{a.engine}` at {report.revision()}",
         f"- cases: {len(rows)} from {len(seeds_in)} seeds; n={n} per kind; "
         f"wall {time.perf_counter() - t0:.0f} s; rows in `{results.relative_to(VAR.parents[1])}`",
         "",

@@ -19,10 +19,10 @@ from PIL import Image
 
 from bench import edits, manipulations, recapture
 from bench.imaging import load_display, save_jpeg
-from bench.seeds import BODIES, VAR, Seed, seed_int
+from bench.seeds import BODIES, VAR, Seed, seed_int, slug
 from tests.factories.dng import develop_jpeg, write_bayer_dng
 
-CASES_VERSION = 5
+CASES_VERSION = 6
 CASES_DIR = VAR / "cases"
 
 
@@ -99,7 +99,7 @@ def _identity(seed: Seed) -> dict[str, Any]:
 def build_case(kind: str, index: int, seed: Seed, seeds: list[Seed]) -> Case:
     """Build (or reuse) one case's files and return its description."""
     case_id = f"{kind}-{index:03d}"
-    cdir = CASES_DIR / case_id
+    cdir = CASES_DIR / f"{case_id}__{slug(seed.name)}"  # quick and full runs coexist
     meta = cdir / "case.json"
     if meta.exists():
         data = json.loads(meta.read_text())

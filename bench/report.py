@@ -25,6 +25,22 @@ def machine() -> str:
     return f"{os.cpu_count()} cores (nproc), {cpu}, Python {platform.python_version()}"
 
 
+def revision() -> str:
+    """The checkout's commit (+ "dirty" when the engine has uncommitted changes)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        proc = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+        return proc.stdout.strip()
+
+    rev = git("rev-parse", "--short", "HEAD") or "unknown"
+    return rev + (
+        " + uncommitted engine changes"
+        if git("status", "--porcelain", "verifications/forensics")
+        else ""
+    )
+
+
 def stamp() -> str:
     return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
 

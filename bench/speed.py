@@ -152,7 +152,7 @@ def summary(runs: dict[str, list[dict[str, object]]], engine: str, n: int) -> li
         f"- date: {report.stamp()}",
         f"- machine: {report.machine()}",
         f"- command: `python -m bench.speed --runs {n}`",
-        f"- engine: `{engine}`",
+        f"- engine: `{engine}` at {report.revision()}",
         f"- input: synthetic {w}x{h} ({w * h / 1e6:.0f} MP) 14-bit DNG + q92 JPEG, "
         f"each run in a fresh subprocess; medians of {n} runs",
         "",
