@@ -16,5 +16,6 @@ urlpatterns = [
     path("redoc", SpectacularRedocView.as_view(url_name="openapi"), name="redoc"),
     path("files/<str:token>", serve_signed, name="signed-file"),
     path("admin/", admin.site.urls),
+    path("", include("marketplace.urls")),
     path("", include("sharing.urls")),
 ]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("verifications.api.urls")),
     path("", include("apikeys.api.urls")),
     path("", include("sharing.api.urls")),
+    path("", include("marketplace.api.urls")),
 ]
