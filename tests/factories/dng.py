@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from tests.factories._exif import exif_from_raw, gps_tags
 from tests.factories._tiff import (
     EXIF_PLACEHOLDER,
     GPS_PLACEHOLDER,
@@ -30,6 +31,17 @@ from tests.factories._tiff import (
     rational,
     write_dng_bytes,
 )
+
+__all__ = [
+    "develop_jpeg",
+    "exif_from_raw",
+    "linear_to_srgb",
+    "make_pair",
+    "render_scene",
+    "simulate_mosaic",
+    "srgb_to_linear",
+    "write_bayer_dng",
+]
 
 # LibRaw's own sRGB(D65) -> XYZ matrix, so LibRaw inverts our camera model exactly.
 XYZ_FROM_SRGB = np.array(
@@ -222,30 +234,6 @@ def simulate_mosaic(
     return raw
 
 
-# --------------------------------------------------------------------------- tags
-def _gps_tags(gps: Sequence[float]) -> list[Tag]:
-    lat, lon = float(gps[0]), float(gps[1])
-
-    def dms(v: float) -> list[tuple[int, int]]:
-        v = abs(v)
-        d = int(v)
-        m = int((v - d) * 60)
-        s = (v - d - m / 60) * 3600
-        return [(d, 1), (m, 1), rational(s, 1000)]
-
-    tags: list[Tag] = [
-        (0, "BYTE", [2, 3, 0, 0]),
-        (1, "ASCII", "N" if lat >= 0 else "S"),
-        (2, "RATIONAL", dms(lat)),
-        (3, "ASCII", "E" if lon >= 0 else "W"),
-        (4, "RATIONAL", dms(lon)),
-    ]
-    if len(gps) > 2:
-        alt = float(gps[2])
-        tags += [(5, "BYTE", [0 if alt >= 0 else 1]), (6, "RATIONAL", [rational(abs(alt), 100)])]
-    return tags
-
-
 def write_bayer_dng(
     path: str | os.PathLike[str],
     scene_linear: np.ndarray,
@@ -328,7 +316,7 @@ def write_bayer_dng(
     ]
     if image_number is not None:
         exif.append((37393, "LONG", [int(image_number)]))  # ImageNumber
-    append_pointer_ifds(path, exif, _gps_tags(gps) if gps else None)
+    append_pointer_ifds(path, exif, gps_tags(gps) if gps else None)
     return path
 
 
@@ -344,38 +332,6 @@ def _preview(raw: np.ndarray, black: int, bits: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- develop
-def exif_from_raw(path: str | os.PathLike[str], software: str | None = None) -> Image.Exif:
-    """IFD0 + EXIF + GPS tags of a TIFF-based RAW (read with exifread) as a Pillow Exif."""
-    import exifread
-    from PIL.TiffImagePlugin import IFDRational
-
-    with open(path, "rb") as f:
-        tags = exifread.process_file(f, details=False)
-    exif = Image.Exif()
-    dests: dict[str, Any] = {"EXIF": exif.get_ifd(0x8769), "GPS": exif.get_ifd(0x8825)}
-    for key, tag in tags.items():
-        grp = key.split(" ", 1)[0]
-        if grp == "Image" and tag.tag in (271, 272, 274, 306):
-            dest = exif
-        elif grp in dests:
-            dest = dests[grp]
-        else:
-            continue
-        vals = tag.values
-        if tag.field_type == 2:
-            val: Any = str(vals).rstrip("\0")
-        elif tag.field_type in (5, 10):
-            rats = [IFDRational(int(v.numerator), int(v.denominator)) for v in vals]
-            val = rats[0] if len(rats) == 1 else tuple(rats)
-        elif tag.field_type in (1, 7):
-            val = bytes(vals) if isinstance(vals, list | tuple) else vals
-        else:
-            val = vals[0] if isinstance(vals, list | tuple) and len(vals) == 1 else tuple(vals)
-        dest[tag.tag] = val
-    exif[305] = software or "rawpy/LibRaw"
-    return exif
-
-
 def develop_jpeg(
     dng_path: str | os.PathLike[str],
     jpeg_path: str | os.PathLike[str],
