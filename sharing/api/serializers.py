@@ -16,14 +16,14 @@ class ShareUpdateSerializer(serializers.Serializer):
     access_type = serializers.ChoiceField(choices=AccessType.choices)
 
 
-class InviteSerializer(serializers.Serializer):
+class ShareInviteSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
 
     def validate_email(self, value: str) -> str:
         return value.strip().lower()
 
 
-class InviteResultSerializer(serializers.Serializer):
+class ShareInviteResultSerializer(serializers.Serializer):
     email = serializers.CharField()
     user_exists = serializers.BooleanField()
 

@@ -14,12 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lumethic.api.errors import BadRequest
-from lumethic.api.schema import errors
+from lumethic.api.schema import AutoSchema, errors
 from lumethic.files import signed_url
 from sharing import renditions
 from sharing.api.serializers import (
-    InviteResultSerializer,
-    InviteSerializer,
+    ShareInviteResultSerializer,
+    ShareInviteSerializer,
     ShareSerializer,
     ShareUpdateSerializer,
     ViewAnalyticsQuerySerializer,
@@ -104,36 +104,52 @@ class ShareView(APIView):
         return Response({"detail": "This verification was not shared."})
 
 
+class DeleteWithBodySchema(AutoSchema):
+    """remove_verification_invite takes its e-mail in a DELETE body, as the contract says;
+    drf-spectacular documents bodies only for POST/PUT/PATCH unless told otherwise."""
+
+    def _get_request_body(self, direction: str = "request"):  # noqa: ANN202
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
+
 class ShareInvitesView(APIView):
+    schema = DeleteWithBodySchema()
+
     @extend_schema(
         operation_id="add_verification_invite",
         tags=TAG,
-        request=InviteSerializer,
-        responses={200: InviteResultSerializer, **errors(400, 401, 403, 404, 422)},
+        request=ShareInviteSerializer,
+        responses={200: ShareInviteResultSerializer, **errors(400, 401, 403, 404, 422)},
     )
     def post(self, request: Request, verification_id: str) -> Response:
         verification = get_verification_or_404(request, verification_id)
         share_ensure_available(verification=verification)
-        data = _body(InviteSerializer, request)
+        data = _body(ShareInviteSerializer, request)
         invite, user_exists = share_invite_add(
             verification=verification,
             email=data["email"],
             user=request.user if request.user.is_authenticated else None,
         )
         return Response(
-            InviteResultSerializer({"email": invite.email, "user_exists": user_exists}).data
+            ShareInviteResultSerializer({"email": invite.email, "user_exists": user_exists}).data
         )
 
     @extend_schema(
         operation_id="remove_verification_invite",
         tags=TAG,
-        request=InviteSerializer,
+        request=ShareInviteSerializer,
         responses={200: DetailSerializer, **errors(401, 403, 404, 422)},
     )
     def delete(self, request: Request, verification_id: str) -> Response:
         verification = get_verification_or_404(request, verification_id)
         share_ensure_available(verification=verification)
-        data = _body(InviteSerializer, request)
+        data = _body(ShareInviteSerializer, request)
         share_invite_remove(verification=verification, email=data["email"])
         return Response({"detail": "The invitation was removed."})
 
