@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -61,60 +61,101 @@ def _to_tifffile(tag: Tag) -> tuple[int, str, int, Any, bool]:
     return (code, _TIFFFILE_DTYPE[typ], len(vals), tuple(vals), True)
 
 
+def has_imagecodecs() -> bool:
+    try:
+        import imagecodecs  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _write_raw(tw: Any, raw: np.ndarray, bits: int, lossless: bool, **kw: Any) -> None:
+    """The CFA IFD: uncompressed strips, or 256x256 lossless-JPEG tiles as cameras write."""
+    h, w = raw.shape
+    if not lossless:
+        tw.write(raw, photometric=32803, compression=None, rowsperstrip=h, metadata=None, **kw)
+        return
+    import imagecodecs
+
+    t = 256
+
+    def tiles() -> Iterator[bytes]:
+        for y in range(0, h, t):
+            for x in range(0, w, t):
+                tile = np.zeros((t, t), np.uint16)
+                blk = raw[y : y + t, x : x + t]
+                tile[: blk.shape[0], : blk.shape[1]] = blk
+                yield imagecodecs.ljpeg_encode(tile, bitspersample=bits)
+
+    tw.write(
+        tiles(),
+        shape=(h, w),
+        dtype=np.uint16,
+        photometric=32803,
+        compression=7,
+        tile=(t, t),
+        bitspersample=bits,
+        metadata=None,
+        **kw,
+    )
+
+
 def write_dng_bytes(
     raw: np.ndarray,
     ifd0_tags: Sequence[Tag],
     raw_tags: Sequence[Tag],
     software: str,
     preview: np.ndarray | None = None,
+    *,
+    bits: int = 14,
+    lossless: bool = False,
 ) -> bytes:
-    """Serialise a CFA mosaic (uint16, stored uncompressed) as a DNG.
+    """Serialise a CFA mosaic (uint16) as a DNG.
 
-    Without a preview the raw CFA is IFD0 (like Magic Lantern DNGs). With one,
-    IFD0 is an 8-bit RGB preview (NewSubfileType=1) and the CFA is SubIFD 0, the
-    layout of camera and Adobe DNGs. The preview is stored uncompressed because
-    tifffile cannot store JPEG without imagecodecs; LibRaw reads it as a bitmap.
+    Without a preview the raw CFA is IFD0 (like Magic Lantern DNGs). With one, IFD0
+    is an 8-bit preview (NewSubfileType=1) and the CFA is SubIFD 0, the layout of
+    camera and Adobe DNGs. The preview is a baseline JPEG when imagecodecs is
+    installed (tifffile needs it to store JPEG), else uncompressed RGB; LibRaw
+    extracts the first as JPEG and the second as a bitmap.
     """
     import tifffile
 
-    h = raw.shape[0]
     common = [_to_tifffile(t) for t in ifd0_tags]
     common += [(50706, "B", 4, (1, 4, 0, 0), True), (50707, "B", 4, (1, 1, 0, 0), True)]
     rawt = [_to_tifffile(t) for t in raw_tags]
     buf = io.BytesIO()
     with tifffile.TiffWriter(buf, bigtiff=False, byteorder="<") as tw:
         if preview is None:
-            tw.write(
-                raw,
-                photometric=32803,
-                compression=None,
-                rowsperstrip=h,
-                metadata=None,
-                software=software,
-                subfiletype=0,
-                extratags=common + rawt,
+            _write_raw(
+                tw, raw, bits, lossless, software=software, subfiletype=0, extratags=common + rawt
             )
         else:
-            tw.write(
-                preview,
-                photometric="rgb",
-                compression=None,
+            ph, pw = preview.shape[:2]
+            kw: dict[str, Any] = dict(
                 subfiletype=1,
                 subifds=1,
-                rowsperstrip=preview.shape[0],
+                rowsperstrip=ph,
                 metadata=None,
                 software=software,
                 extratags=common,
             )
-            tw.write(
-                raw,
-                photometric=32803,
-                compression=None,
-                rowsperstrip=h,
-                metadata=None,
-                subfiletype=0,
-                extratags=rawt,
-            )
+            if has_imagecodecs():
+                from PIL import Image
+
+                jpeg = io.BytesIO()
+                Image.fromarray(preview).save(jpeg, "JPEG", quality=85, subsampling=2)
+                tw.write(
+                    iter([jpeg.getvalue()]),
+                    shape=(ph, pw, 3),
+                    dtype=np.uint8,
+                    photometric="ycbcr",
+                    compression=7,
+                    subsampling=(2, 2),
+                    **kw,
+                )
+            else:
+                tw.write(preview, photometric="rgb", compression=None, **kw)
+            _write_raw(tw, raw, bits, lossless, subfiletype=0, extratags=rawt)
     return buf.getvalue()
 
 

@@ -80,6 +80,7 @@ _DNG_KW = {
     "noise",
     "gps",
     "preview",
+    "lossless",
     "exposure_time",
     "fnumber",
     "focal_length",
@@ -255,12 +256,15 @@ def write_bayer_dng(
     fnumber: float = 5.6,
     focal_length: float = 35,
     lens: str = "SynthLens 35mm",
+    lossless: bool = False,
 ) -> Path:
     """Write `scene_linear` (HxWx3 linear RGB, even H and W) as an RGGB Bayer DNG.
 
     `seed` drives the temporal noise (a new burst frame = same scene, new seed);
     `sensor_seed` fixes the PRNU (same body = same sensor_seed). `gps` is
     (lat, lon[, alt_m]). `datetime` is EXIF-style "YYYY:MM:DD HH:MM:SS".
+    `lossless=True` stores the mosaic as lossless-JPEG tiles like most camera DNGs
+    (needs imagecodecs); `preview=True` embeds a camera-style preview in IFD0.
     """
     path = Path(path)
     dt = datetime or "2024:06:01 12:00:00"
@@ -295,7 +299,9 @@ def write_bayer_dng(
         (50717, "SHORT", [2**bits - 1]),  # WhiteLevel
     ]
     thumb = _preview(raw, black, bits) if preview else None
-    data = write_dng_bytes(raw, ifd0, raw_ifd, SOFTWARE, preview=thumb)
+    data = write_dng_bytes(
+        raw, ifd0, raw_ifd, SOFTWARE, preview=thumb, bits=bits, lossless=lossless
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     exif: list[Tag] = [

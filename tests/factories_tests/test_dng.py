@@ -137,7 +137,15 @@ def test_preview_is_embedded_like_a_camera_dng(tmp_path: Path) -> None:
     with rawpy.imread(str(dng)) as r:
         assert r.sizes.raw_width == 256
         thumb = r.extract_thumb()
-    assert thumb.format == rawpy.ThumbFormat.BITMAP
+    assert thumb.format == rawpy.ThumbFormat.JPEG  # camera-style (imagecodecs is a dev dep)
+
+
+def test_lossless_jpeg_tiles_decode_to_the_same_mosaic(tmp_path: Path) -> None:
+    scene = render_scene("coffee", (300, 200))  # not a multiple of the 256 px tile
+    plain = write_bayer_dng(tmp_path / "u.dng", scene, seed=4)
+    packed = write_bayer_dng(tmp_path / "l.dng", scene, seed=4, lossless=True)
+    with rawpy.imread(str(plain)) as a, rawpy.imread(str(packed)) as b:
+        assert np.array_equal(a.raw_image_visible, b.raw_image_visible)
 
 
 def test_photo_files_are_usable_as_scenes(tmp_path: Path) -> None:
