@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 VAR = REPO / "var" / "bench"
 HELDOUT_SHARE = 0.3
-SEEDS_VERSION = 2  # bump when seed rendering changes: cached seed files are then rebuilt
+SEEDS_VERSION = 3  # bump when seed rendering changes: cached seed files are then rebuilt
 SCENE_DETAIL = 0.05  # fine 1/f texture: upscaled small photos are too smooth otherwise
 
 # Real Bayer-CFA camera RAWs (MANIFEST.md section 6a); LinearRaw DNGs are not sensor data.
@@ -88,6 +88,7 @@ class Seed:
     body: Body | None = None  # synthetic seeds only
     source: str | None = None  # scene source of synthetic seeds
     iso: int = 200
+    dng_kw: dict[str, bool] = field(default_factory=dict)  # file layout of this body
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
@@ -135,14 +136,21 @@ class Seed:
             model=b.model,
             serial=b.serial,
             sensor_seed=b.sensor_seed,
-            **kw,  # type: ignore[arg-type]
+            **{**self.dng_kw, **kw},  # type: ignore[arg-type]
         )
 
 
 def _synthetic(name: str, source: str, body: Body) -> Seed:
     raw = VAR / "seeds" / f"{slug(name)}.v{SEEDS_VERSION}.dng"
-    iso = int(np.random.default_rng(seed_int("iso", name)).choice([100, 200, 400, 800, 1600]))
-    seed = Seed(name, "synthetic", raw, split_of(name), body=body, source=source, iso=iso)
+    rng = np.random.default_rng(seed_int("iso", name))
+    iso = int(rng.choice([100, 200, 400, 800, 1600]))
+    # half the seeds look like in-camera DNGs (lossless-JPEG tiles + preview), half like
+    # converter exports (uncompressed): the engine must not key on the container
+    camera_like = bool(rng.random() < 0.5)
+    layout = {"lossless": camera_like, "preview": camera_like}
+    seed = Seed(
+        name, "synthetic", raw, split_of(name), body=body, source=source, iso=iso, dng_kw=layout
+    )
     if not raw.exists():
         raw.parent.mkdir(parents=True, exist_ok=True)
         seed.write_frame(raw, noise_seed=seed_int("noise", name) % 2**31)
