@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from bench import report
-from bench.seeds import BODIES, CORPUS, VAR
+from bench.seeds import BODIES, CORPUS, SEEDS_VERSION, VAR
 
 SPEED_DIR = VAR / "speed"
 SCENE_PHOTO = CORPUS / "jpeg" / "mei_Leica T (Typ 701).jpg"
@@ -31,7 +31,8 @@ def ensure_pair() -> tuple[Path, Path]:
     from tests.factories.dng import develop_jpeg, render_scene, write_bayer_dng
 
     body = BODIES["speed"]
-    dng, jpeg = SPEED_DIR / "synthcam24.dng", SPEED_DIR / "synthcam24.jpg"
+    stem = f"synthcam24.v{SEEDS_VERSION}"
+    dng, jpeg = SPEED_DIR / f"{stem}.dng", SPEED_DIR / f"{stem}.jpg"
     if not (dng.exists() and jpeg.exists()):
         source = str(SCENE_PHOTO) if SCENE_PHOTO.exists() else "astronaut"
         scene = render_scene(source, body.size)
@@ -45,6 +46,7 @@ def ensure_pair() -> tuple[Path, Path]:
             serial=body.serial,
             sensor_seed=body.sensor_seed,
             preview=True,
+            lossless=True,  # like an in-camera file: LibRaw must decode lossless JPEG
         )
         del scene
         develop_jpeg(dng, jpeg, quality=92)
@@ -153,7 +155,8 @@ def summary(runs: dict[str, list[dict[str, object]]], engine: str, n: int) -> li
         f"- machine: {report.machine()}",
         f"- command: `python -m bench.speed --runs {n}`",
         f"- engine: `{engine}` at {report.revision()}",
-        f"- input: synthetic {w}x{h} ({w * h / 1e6:.0f} MP) 14-bit DNG + q92 JPEG, "
+        f"- input: synthetic {w}x{h} ({w * h / 1e6:.0f} MP) 14-bit lossless-JPEG DNG with "
+        "preview + q92 JPEG, "
         f"each run in a fresh subprocess; medians of {n} runs",
         "",
         "| task | median s (work) | median s (wall incl. startup) | peak RSS MB | errors |",
