@@ -29,6 +29,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--quick", action="store_true", help="few seeds, small frames, n=2")
     ap.add_argument("--n", type=int, default=None, help="cases per kind (default 12; quick 2)")
     ap.add_argument("--only", action="append", default=[], help="kind(s) or category(ies)")
+    ap.add_argument("--seeds", default="", help="only seeds whose name contains this")
     ap.add_argument("--split", choices=["all", "tuning", "heldout"], default="all")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes (machine has 2 cores)")
     ap.add_argument("--timeout", type=int, default=300, help="seconds per case")
@@ -58,7 +59,7 @@ def run_accuracy(a: argparse.Namespace, command: str) -> None:
     n = a.n or (2 if a.quick else 12)
     t0 = time.perf_counter()
     seeds = discover_seeds(quick=a.quick)
-    seeds_in = [s for s in seeds if a.split == "all" or s.split == a.split]
+    seeds_in = [s for s in seeds if (a.split == "all" or s.split == a.split) and a.seeds in s.name]
     for s in seeds_in:
         _ = s.honest_jpeg  # build seed files once, before workers fork
     todo = [

@@ -163,7 +163,7 @@ def discover_seeds(*, quick: bool, corpus: Path = CORPUS) -> list[Seed]:
     seeds: list[Seed] = []
     raw_dir = corpus / "raw"
     if raw_dir.is_dir():
-        reals = REAL_RAWS[:2] if quick else REAL_RAWS
+        reals = (REAL_RAWS[0], REAL_RAWS[2]) if quick else REAL_RAWS  # quick: the small ones
         for fname in reals:
             path = raw_dir / fname
             if path.exists():
