@@ -97,9 +97,6 @@ def recipe(verification: Verification) -> dict:
         items.append(("Framing", str(geometry["summary"])))
     if tone.get("summary"):
         items.append(("Colour and tone", str(tone["summary"])))
-    ev = tone.get("exposure_ev")
-    if isinstance(ev, int | float):
-        items.append(("Exposure change", f"{ev:+.2f} EV"))
     sat = tone.get("saturation")
     if isinstance(sat, int | float):
         items.append(("Saturation", f"{round(100 * sat)} % of the plain RAW rendering"))

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   document.querySelectorAll("[data-compare]").forEach(function (box) {
-    var range = box.querySelector(".compare-range");
+    var range = box.querySelector(".sh-compare-range");
     if (!range) return;
     var update = function () { box.style.setProperty("--pos", range.value + "%"); };
     range.addEventListener("input", update);

@@ -39,7 +39,7 @@ def test_anyone_with_the_link_sees_the_verdict_and_evidence_without_logging_in(a
 def test_a_failed_verdict_is_shown_as_not_verified(alice, make_v):
     v = make_v(alice, result=False)
     html = visitor().get(page_path(share(alice, v))).content.decode()
-    assert "Not verified" in html and "verdict-bad" in html
+    assert "Not verified" in html and "sh-verdict-bad" in html
     assert "One area was pasted in that the RAW does not contain." in html
     assert "1 region stood out" in html
 
@@ -59,7 +59,7 @@ def test_images_are_served_through_short_lived_signed_urls(alice, verification):
 
 def test_the_jpeg_shown_matches_the_rendition_size_and_carries_no_gps(alice, gps_verification):
     html = visitor().get(page_path(share(alice, gps_verification))).content.decode()
-    top = re.search(r'class="compare-top" src="([^"]+)"', html).group(1)
+    top = re.search(r'class="sh-compare-top" src="([^"]+)"', html).group(1)
     data = b"".join(visitor().get(top.replace("http://testserver", "")).streaming_content)
     image = Image.open(io.BytesIO(data))
     assert image.size == (512, 384)

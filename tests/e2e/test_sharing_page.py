@@ -1,0 +1,149 @@
+"""A share link in a real browser against the live stack (runserver + django-q2 worker).
+
+The owner uploads a real pair through the API and the worker analyses it;
+an anonymous visitor then opens the link in Debian's chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.live import LiveStack, wait_for_status
+
+pytestmark = pytest.mark.e2e
+OWNER = "sharer@example.com"
+
+
+def _call(live: LiveStack, key: str, method: str, path: str, body: bytes | None = None,
+          content_type: str = "application/json") -> dict:  # fmt: skip
+    request = urllib.request.Request(live.url + path, data=body, method=method)
+    request.add_header("X-API-Key", key)
+    if body is not None:
+        request.add_header("Content-Type", content_type)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read() or b"{}")
+
+
+def _multipart(files: dict[str, Path]) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = []
+    for field, path in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+            f'filename="{path.name}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + path.read_bytes()
+            + b"\r\n"
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def _owner_session(live: LiveStack) -> str:
+    """A logged-in session for the owner, made server-side (the login page is not ours)."""
+    code = (
+        "from django.contrib.sessions.backends.db import SessionStore\n"
+        "from lumethic.models import User\n"
+        f"u = User.objects.get(email={OWNER!r})\n"
+        "s = SessionStore()\n"
+        "s['_auth_user_id'] = str(u.pk)\n"
+        "s['_auth_user_backend'] = 'django.contrib.auth.backends.ModelBackend'\n"
+        "s['_auth_user_hash'] = u.get_session_auth_hash()\n"
+        "s.create()\n"
+        "print(s.session_key)\n"
+    )
+    return live.manage("shell", "-c", code).strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def shared(live: LiveStack, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    from tests.factories.dng import make_pair
+
+    key = live.create_account(OWNER)["api_key"]
+    raw, jpeg = make_pair(tmp_path_factory.mktemp("e2e-share"), size=(384, 256), seed=1)
+    body, content_type = _multipart({"raw": raw, "image": jpeg})
+    created = _call(live, key, "POST", "/v1/verifications/", body, content_type)
+    verification = wait_for_status(
+        lambda path: _call(live, key, "GET", path), created["id"], timeout=180
+    )
+    assert verification["status"] == "completed", verification
+    share = _call(
+        live,
+        key,
+        "POST",
+        f"/v1/verifications/{created['id']}/share",
+        json.dumps({"access_type": "anyone_with_link"}).encode(),
+    )
+    return {"key": key, "verification": verification, "share": share}
+
+
+def _views(live: LiveStack, shared: dict) -> int:
+    path = f"/v1/verifications/{shared['verification']['id']}/analytics/views"
+    return _call(live, shared["key"], "GET", path)["total_views"]
+
+
+def test_an_anonymous_visitor_sees_the_verdict_and_comparison_and_counts_once(
+    live, shared, page_factory, tmp_path
+):
+    share_url = shared["share"]["share_url"]
+    assert share_url.startswith(live.url + "/s/")
+    assert _views(live, shared) == 0
+
+    page, requests = page_factory()
+    page.goto(share_url)
+    verdict = page.get_by_test_id("verdict")
+    expected = "Verified authentic" if shared["verification"]["result"] else "Not verified"
+    assert expected in verdict.inner_text()
+    comparison = page.get_by_test_id("comparison")
+    comparison.scroll_into_view_if_needed()
+    assert comparison.is_visible()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=comparison] img')]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    page.locator(".sh-compare-range").fill("20")
+    assert page.locator("[data-compare]").evaluate("el => el.style.getPropertyValue('--pos')") == (
+        "20%"
+    )
+    page.screenshot(path=str(tmp_path / "share.png"), full_page=True)
+    assert requests.foreign(live.url) == []
+    assert _views(live, shared) == 1
+
+    page.reload()  # the same visitor within 30 minutes
+    page.get_by_test_id("verdict").wait_for()
+    assert _views(live, shared) == 1
+
+
+def test_the_owners_own_visit_does_not_count(live, shared, page_factory):
+    before = _views(live, shared)
+    page, _ = page_factory()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": _owner_session(live), "url": live.url}]
+    )
+    page.goto(shared["share"]["share_url"])
+    assert "your visits are not counted" in page.get_by_test_id("share-page").inner_text()
+    assert _views(live, shared) == before
+
+
+def test_the_invitation_email_leaves_from_the_worker(live, shared):
+    vid = shared["verification"]["id"]
+    body = json.dumps({"email": "Editor@Newspaper.example"}).encode()
+    answer = _call(live, shared["key"], "POST", f"/v1/verifications/{vid}/share/invites", body)
+    assert answer == {"email": "editor@newspaper.example", "user_exists": False}
+    log = live.var_dir / "worker.log"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        if "To: editor@newspaper.example" in text and shared["share"]["share_url"] in text:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the worker did not send the invitation e-mail")
+    assert "To: editor@newspaper.example" not in (live.var_dir / "web.log").read_text(
+        errors="replace"
+    )
