@@ -33,19 +33,28 @@ def share_ensure_available(*, verification: Verification) -> None:
         )
 
 
-@transaction.atomic
 def share_upsert(*, verification: Verification, access_type: str, user: User | None) -> Share:
     """Turn sharing on (with a fresh code) or change who may open the link."""
     share_ensure_available(verification=verification)
-    share, _ = Share.objects.select_for_update().get_or_create(verification=verification)
-    now = timezone.now()
-    if not share.code:
-        share.code = _unused_code()
-        share.shared_at = now
-        share.revoked_at = None
-        share.created_by = user
-    share.access_type = AccessType(access_type)
-    share.save()
+    if not Share.objects.filter(verification=verification).exists():
+        try:
+            with transaction.atomic():
+                Share.objects.create(verification=verification)
+        except IntegrityError:  # a concurrent request created it first: use theirs
+            pass
+    with transaction.atomic():
+        share = Share.objects.select_for_update().get(verification=verification)
+        newly_shared = not share.code
+        if newly_shared:
+            share.code = _unused_code()
+            share.shared_at = timezone.now()
+            share.revoked_at = None
+            share.created_by = user
+        share.access_type = AccessType(access_type)
+        share.save()
+        if newly_shared:
+            # Draw the page's JPEG copy and the signed original before anyone asks.
+            transaction.on_commit(lambda: enqueue_share_warmup(verification.pk))
     return share
 
 
@@ -118,6 +127,17 @@ def enqueue_invite_email(invite_id: int) -> None:
         "sharing.tasks.send_invite_email",
         invite_id,
         task_name=f"share-invite-{invite_id}",
+        group="sharing",
+    )
+
+
+def enqueue_share_warmup(verification_id: object) -> None:
+    from django_q.tasks import async_task
+
+    async_task(
+        "sharing.tasks.warm_share_renditions",
+        str(verification_id),
+        task_name=f"share-warmup-{verification_id}",
         group="sharing",
     )
 

@@ -7,8 +7,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from sharing.models import ShareInvite
+from sharing import renditions
+from sharing.models import Share, ShareInvite
 from sharing.selectors import share_url, user_exists_for_email
+from verifications.models import Status
 
 
 def _inviter_name(invite: ShareInvite) -> str:
@@ -48,3 +50,21 @@ def send_invite_email(invite_id: int) -> str:
     message.send()
     ShareInvite.objects.filter(pk=invite.pk).update(last_sent_at=timezone.now())
     return "sent"
+
+
+def warm_share_renditions(verification_id: str) -> str:
+    """Draw the share page's JPEG copy and the signed original ahead of the first visit."""
+    share = (
+        Share.objects.select_related("verification")
+        .filter(
+            verification_id=verification_id,
+            code__isnull=False,
+            verification__status=Status.COMPLETED,
+        )
+        .first()
+    )
+    if share is None:
+        return "skipped: not shared"
+    renditions.display_image(verification=share.verification)
+    renditions.signed_original(verification=share.verification, share=share)
+    return "ready"

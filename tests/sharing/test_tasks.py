@@ -1,4 +1,4 @@
-"""The invitation e-mail the worker sends (sharing.tasks.send_invite_email)."""
+"""The worker tasks of sharing: the invitation e-mail and the rendition warm-up."""
 
 from __future__ import annotations
 
@@ -63,3 +63,30 @@ def test_nothing_is_sent_once_sharing_was_turned_off(alice, verification):
     alice.client.delete(f"/v1/verifications/{verification.pk}/share")
     assert send_invite_email(pk).startswith("skipped")
     assert mail.outbox == []
+
+
+def test_sharing_queues_the_warmup_that_draws_both_copies(
+    alice, verification, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.files.storage import default_storage
+
+    from sharing import renditions
+    from sharing.tasks import warm_share_renditions
+
+    queued = []
+    monkeypatch.setattr("django_q.tasks.async_task", lambda func, *a, **k: queued.append((func, a)))
+    with django_capture_on_commit_callbacks(execute=True):
+        share(alice, verification)
+        share(alice, verification, "restricted")  # no new code, no second warm-up
+    assert queued == [("sharing.tasks.warm_share_renditions", (str(verification.pk),))]
+    assert warm_share_renditions(str(verification.pk)) == "ready"
+    _dirs, files = default_storage.listdir(renditions.folder(verification))
+    assert sorted(f.split("-")[0] for f in files) == ["display", "signed"]
+
+
+def test_the_warmup_skips_a_verification_that_is_no_longer_shared(alice, verification):
+    from sharing.tasks import warm_share_renditions
+
+    share(alice, verification)
+    alice.client.delete(f"/v1/verifications/{verification.pk}/share")
+    assert warm_share_renditions(str(verification.pk)).startswith("skipped")
