@@ -91,6 +91,7 @@ def run_one(job: tuple[str, int, str, int]) -> dict[str, Any]:
     row["correct"] = row["result"] != "error" and row["passed"] == case.expect_authentic
     if case.mask_path and row["result"] != "error" and not row["passed"]:
         row["iou"] = region_iou(case.mask_path, row["regions"])
+        row["pixel_iou"] = region_iou(case.mask_path, row["regions"], boxed=False)
     return row
 
 
@@ -102,11 +103,24 @@ def verdict(value: Any) -> str:
     return "authentic" if word in {"authentic", "pass", "passed", "true", "ok"} else "not_authentic"
 
 
-def region_iou(mask_path: str, regions: list[dict[str, Any]]) -> float:
-    """IoU of the union of reported boxes (rasterised) with the true mask."""
+def region_iou(mask_path: str, regions: list[dict[str, Any]], *, boxed: bool = True) -> float:
+    """IoU of the union of reported boxes (rasterised) with the true mask.
+
+    Engines report boxes, so by default the mask is boxed too (each connected piece
+    replaced by its bounding box): a perfect box around an irregular blob then scores
+    1, not the blob's fill ratio. `boxed=False` gives the raw pixel IoU."""
     with Image.open(mask_path) as im:
         mask = np.asarray(im) > 127
     h, w = mask.shape
+    if boxed:
+        from scipy import ndimage
+
+        lab, _ = ndimage.label(mask)
+        truth = np.zeros_like(mask)
+        for sl in ndimage.find_objects(lab):
+            if sl is not None:
+                truth[sl] = True
+        mask = truth
     boxes = np.zeros_like(mask)
     for reg in regions:
         try:

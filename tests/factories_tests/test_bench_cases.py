@@ -96,6 +96,16 @@ def test_region_iou_rasterises_boxes_against_the_mask(tmp_path: Path) -> None:
     assert region_iou(str(tmp_path / "m.png"), []) == 0.0
 
 
+def test_region_iou_boxes_an_irregular_mask_unless_asked_for_pixels(tmp_path: Path) -> None:
+    mask = np.zeros((100, 100), np.uint8)
+    mask[10:30, 20:40] = 255
+    mask[10:20, 40:60] = 255  # an L shape: its bounding box is 20x40, it fills 3/4
+    Image.fromarray(mask).save(tmp_path / "m.png")
+    box = [{"box": [20, 10, 60, 30]}]
+    assert region_iou(str(tmp_path / "m.png"), box) == 1.0
+    assert region_iou(str(tmp_path / "m.png"), box, boxed=False) == 0.75
+
+
 def test_verdicts_are_read_from_booleans_and_words() -> None:
     assert verdict(True) == "authentic" and verdict(False) == "not_authentic"
     assert verdict("Authentic") == "authentic" and verdict("not_authentic") == "not_authentic"
