@@ -237,6 +237,9 @@ def target_lines(rows: list[dict[str, Any]], split: str) -> list[str]:
         ("fake RAW detected", *rate(lambda r: r["category"] == "fake_raw"), "≥ 99 %"),
         ("recapture detected", *rate(lambda r: r["category"] == "recapture"), "≥ 95 %"),
     ]
+    dust = [r for r in sel if r["kind"] == "dust_removal" and r["result"] != "error"]
+    reported = _mean([float(r["passed"] and bool(r["regions"])) for r in dust])
+    checks.append(("dust removal passed and reported as a region", reported, len(dust), "100 %"))
     lines = ["| measure | measured | n | target |", "|---|---|---|---|"]
     lines += [f"| {name} | {_pct(v)} | {n} | {t} |" for name, v, n, t in checks]
     return lines
