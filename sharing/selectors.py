@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
-from lumethic.models import User
+from lumethic.models import Membership, User
 from sharing.models import Share, ShareInvite, ShareView
 from verifications.models import Status, Verification
 
@@ -50,7 +50,10 @@ def share_for_code(*, code: str) -> Share | None:
 
 def share_access(*, share: Share, user: User | None) -> Access:
     authenticated = user is not None and user.is_authenticated
-    if authenticated and share.verification.account.memberships.filter(user=user).exists():
+    if (
+        authenticated
+        and Membership.objects.filter(account_id=share.verification.account_id, user=user).exists()
+    ):
         return Access.MEMBER
     if share.access_type == "anyone_with_link":
         return Access.GRANTED

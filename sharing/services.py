@@ -17,6 +17,7 @@ from verifications.models import Status, Verification
 
 # A visitor reloading or coming back within this window counts once.
 VIEW_WINDOW = dt.timedelta(minutes=30)
+RESEND_AFTER = dt.timedelta(hours=1)
 
 
 def normalise_email(email: str) -> str:
@@ -67,12 +68,14 @@ def _unused_code() -> str:
 
 
 @transaction.atomic
-def share_revoke(*, verification: Verification) -> bool:
+def share_revoke(*, verification: Verification, staff: bool = False) -> bool:
     """Make the verification private: the old URL 404s at once and invites end.
 
-    Returns False when it was not shared (the call is idempotent).
+    Returns False when it was not shared (the call is idempotent). Staff (the
+    admin action) may revoke whatever the verification's state.
     """
-    share_ensure_available(verification=verification)
+    if not staff:
+        share_ensure_available(verification=verification)
     share = Share.objects.select_for_update().filter(verification=verification).first()
     if share is None or not share.code:
         return False
@@ -101,12 +104,16 @@ def share_invite_add(
     email = normalise_email(email)
     with transaction.atomic():
         try:
-            invite, _ = ShareInvite.objects.get_or_create(
+            invite, created = ShareInvite.objects.get_or_create(
                 share=share, email=email, defaults={"invited_by": user}
             )
         except IntegrityError:  # a concurrent request invited the same address
-            invite = ShareInvite.objects.get(share=share, email=email)
-        transaction.on_commit(lambda: enqueue_invite_email(invite.pk))
+            invite, created = ShareInvite.objects.get(share=share, email=email), False
+        # Inviting again re-sends the e-mail, but at most once per RESEND_AFTER,
+        # so a repeated call cannot flood someone's inbox.
+        recent = invite.last_sent_at and timezone.now() - invite.last_sent_at < RESEND_AFTER
+        if created or not recent:
+            transaction.on_commit(lambda: enqueue_invite_email(invite.pk))
     return invite, user_exists_for_email(email=email)
 
 

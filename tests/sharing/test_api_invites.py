@@ -150,3 +150,23 @@ def test_invites_on_an_unknown_or_malformed_id(alice, method):
 @pytest.mark.parametrize("method", ["post", "delete"])
 def test_invites_without_a_key_are_401(anon, verification, method):
     assert getattr(anon, method)(url(verification), {"email": "x@example.com"}).status_code == 401
+
+
+def test_inviting_again_resends_at_most_once_an_hour(
+    alice, verification, django_capture_on_commit_callbacks, no_invite_emails
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    share(alice, verification, "restricted")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(alice, verification, "editor@newspaper.com")
+    ShareInvite.objects.update(last_sent_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invite(alice, verification, "editor@newspaper.com").status_code == 200
+    assert len(no_invite_emails) == 1
+    ShareInvite.objects.update(last_sent_at=timezone.now() - dt.timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(alice, verification, "editor@newspaper.com")
+    assert len(no_invite_emails) == 2

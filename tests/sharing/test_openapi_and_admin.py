@@ -99,3 +99,16 @@ def test_the_admin_action_stops_sharing(admin_client, alice, verification):
     )
     assert response.status_code == 302
     assert Client(HTTP_USER_AGENT=BROWSER_UA).get(path).status_code == 404
+
+
+def test_the_admin_can_stop_sharing_a_verification_that_is_being_rerun(
+    admin_client, alice, verification
+):
+    share(alice, verification)
+    type(verification).objects.filter(pk=verification.pk).update(status="queued")
+    admin_client.post(
+        "/admin/sharing/share/",
+        {"action": "revoke", "_selected_action": [str(verification.share.pk)]},
+    )
+    verification.share.refresh_from_db()
+    assert verification.share.code is None
