@@ -41,6 +41,8 @@ SKIMAGE_SCENES = (
     "hubble_deep_field",
     "retina",
     "camera",
+    "brick",  # periodic but real: recapture detectors must not fire on it
+    "grass",
 )
 # Large "free to use" camera JPEGs: downscaled >= 2.5x they become clean scenes.
 PHOTO_GLOB = "mei_*.jpg"
