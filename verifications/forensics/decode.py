@@ -42,6 +42,7 @@ class RawData:
     lens: str = ""
     preview: bytes | None = None
     is_dng: bool = False
+    saturated: np.ndarray | None = None  # float32 0/1 per rendition pixel: a photosite clipped
 
 
 @dataclass
@@ -139,6 +140,9 @@ def _decode(path: Path, target_long: int) -> RawData:
             ) from None
         rendition = rgb.astype(np.float32) * (1 / 65535.0)
         del rgb
+        saturated = _saturation_map(
+            mosaic, black, white, flat=not stack, flip=int(s.flip), out_hw=rendition.shape[:2]
+        )
         ow = rendition.shape[0] if s.flip in (5, 6) else rendition.shape[1]
         other = raw.other
         preview = None
@@ -174,7 +178,40 @@ def _decode(path: Path, target_long: int) -> RawData:
             lens=str(raw.lens.model or ""),
             preview=preview,
             is_dng=_is_dng(path),
+            saturated=saturated,
         )
+
+
+def _saturation_map(
+    mosaic: np.ndarray,
+    black: list[float],
+    white: int,
+    *,
+    flat: bool,
+    flip: int,
+    out_hw: tuple[int, ...],
+) -> np.ndarray | None:
+    """Where the sensor clipped, converters invent the highlight colour differently."""
+    data = mosaic if flat else mosaic[..., :3].max(axis=2)
+    top = float(data.max())
+    b = float(min(black[:3])) if black else 0.0
+    # Sensors often clip below the declared white level: use the pile-up at the observed top.
+    thr = b + 0.97 * (top - b)
+    sat = data >= thr
+    if sat.mean() < 1e-4:
+        return None
+    h2, w2 = sat.shape[0] // 2 * 2, sat.shape[1] // 2 * 2
+    sat = sat[:h2, :w2].reshape(h2 // 2, 2, w2 // 2, 2).any(axis=(1, 3))
+    if flip == 3:
+        sat = sat[::-1, ::-1]
+    elif flip == 5:
+        sat = np.rot90(sat, 1)
+    elif flip == 6:
+        sat = np.rot90(sat, -1)
+    import cv2
+
+    out = cv2.resize(sat.astype(np.float32), (out_hw[1], out_hw[0]), interpolation=cv2.INTER_LINEAR)
+    return cv2.dilate(out, np.ones((5, 5), np.uint8))
 
 
 def _is_dng(path: Path) -> bool:
