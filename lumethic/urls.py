@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path, register_converter
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularJSONAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 
 from lumethic.converters import AnyUUIDConverter
 from lumethic.files import serve_signed

@@ -36,7 +36,7 @@ class EngineOutcome:
 def _limit_child() -> None:  # runs in the child between fork and exec
     mem = settings.ENGINE_MEMORY_BYTES
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    cpu = settings.ENGINE_TIMEOUT_SECONDS * 2  # two cores may both be busy
+    cpu = max(2, int(settings.ENGINE_TIMEOUT_SECONDS * 2))  # two cores may both be busy
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_OUTPUT_FILE_BYTES, MAX_OUTPUT_FILE_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -58,7 +58,6 @@ def run_engine(
     out_dir: Path,
     *,
     on_tick: Callable[[], None] = lambda: None,
-    tick_seconds: float = 5.0,
 ) -> EngineOutcome:
     cmd = [
         sys.executable,
@@ -84,7 +83,8 @@ def run_engine(
     deadline = started + settings.ENGINE_TIMEOUT_SECONDS
     while True:
         try:
-            stdout, stderr = proc.communicate(timeout=tick_seconds)
+            wait = max(0.05, min(settings.HEARTBEAT_SECONDS, deadline - time.monotonic()))
+            stdout, stderr = proc.communicate(timeout=wait)
             break
         except subprocess.TimeoutExpired:
             on_tick()

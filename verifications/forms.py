@@ -37,8 +37,12 @@ class DashboardFilterForm(forms.Form):
     sort_order = forms.ChoiceField(
         label="Order",
         required=False,
-        choices=[("desc", "Newest / highest first"), ("asc", "Oldest / lowest first")],
+        choices=[("desc", "Descending"), ("asc", "Ascending")],
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def selector_kwargs(self) -> dict:
         """Arguments for verification_list; invalid input falls back to the defaults."""

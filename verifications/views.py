@@ -14,6 +14,7 @@ from rest_framework.exceptions import APIException
 from lumethic.api.errors import PaymentRequired, RequestValidationError, validation_items
 from lumethic.decorators import account_required
 from lumethic.files import signed_url
+from sharing.selectors import share_get
 from verifications import presentation as present
 from verifications.forms import DashboardFilterForm
 from verifications.models import Status, Verification
@@ -138,6 +139,7 @@ def report(request: HttpRequest, verification_id: object) -> HttpResponse:
         "signed_download": api_exists(f"{api}/renditions/signed/original")
         and f"{api}/renditions/signed/original",
         "listing_api": api_exists("/v1/marketplace/listings") and "/v1/marketplace/listings",
+        "shared": share_get(verification=v) is not None,
     }
     return render(request, "verifications/report.html", context)
 
