@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import time
 from collections.abc import Callable
 
 import stripe
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 TOLERANCE_SECONDS = 300
 # Clocks drift a little; a signature dated further ahead than this was not made now.
 FUTURE_SKEW_SECONDS = 5
+LOCK_RETRIES = 12
 
 
 class InvalidDelivery(Exception):
@@ -150,11 +152,7 @@ HANDLERS: dict[str, Callable[[dict, dict], None]] = {
 }
 
 
-def event_process(event: dict) -> str:
-    """Apply one verified event; 'processed', 'duplicate' or 'ignored'."""
-    handler = HANDLERS.get(event["type"])
-    if handler is None:
-        return "ignored"
+def _apply_once(event: dict, handler: Callable[[dict, dict], None]) -> str:
     obj = (event.get("data") or {}).get("object") or {}
     try:
         with transaction.atomic():
@@ -170,6 +168,31 @@ def event_process(event: dict) -> str:
             return "duplicate"
         raise
     return "processed"
+
+
+def _transient(exc: OperationalError) -> bool:
+    text = str(exc).lower()
+    return any(s in text for s in ("locked", "deadlock", "could not serialize"))
+
+
+def event_process(event: dict) -> str:
+    """Apply one verified event; 'processed', 'duplicate' or 'ignored'.
+
+    A lock conflict (SQLite's shared-cache "table is locked", a PostgreSQL
+    deadlock) rolls the whole transaction back, effect and event row together,
+    so trying again is safe; the unique event id still decides who wins.
+    """
+    handler = HANDLERS.get(event["type"])
+    if handler is None:
+        return "ignored"
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return _apply_once(event, handler)
+        except OperationalError as exc:
+            if not _transient(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(min(0.02 * 2**attempt, 0.5) * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")
 
 
 @csrf_exempt

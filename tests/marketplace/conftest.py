@@ -79,6 +79,12 @@ def make_verification(
     return v
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:  # noqa: ANN001
+    # Personas set real passwords; PBKDF2's deliberate slowness only slows the suite here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def seller(alice: Persona) -> Persona:
     """Alice, on the Basic plan so she may sell."""
