@@ -72,6 +72,10 @@
   function renderShare(share) {
     shareError.hidden = true;
     var details = document.getElementById("share-details");
+    var download = document.getElementById("signed-download");
+    var hint = document.getElementById("signed-hint");
+    if (download) download.hidden = !share;
+    if (hint) hint.hidden = !!share;
     if (!share) { details.hidden = true; document.getElementById("share-save").textContent = "Create link"; return; }
     details.hidden = false;
     document.getElementById("share-save").textContent = "Save";
@@ -148,7 +152,10 @@
         price_personal_cents: Math.round(parseFloat(document.getElementById("listing-price").value) * 100)
       };
       fetchJson("POST", listingApi + "?verification_id=" + encodeURIComponent(report.getAttribute("data-id")), body).then(function (listing) {
-        out.textContent = "Listed: “" + listing.title + "” is for sale.";
+        out.textContent = "Listed: “" + listing.title + "” is for sale. ";
+        var a = document.createElement("a");
+        a.href = "/marketplace/listings/" + listing.id + "/"; a.textContent = "Open the listing";
+        out.appendChild(a);
       }, function (err) {
         out.textContent = err.status === 402 ? "Selling needs a paid plan. " : err.message;
         if (err.status === 402) {

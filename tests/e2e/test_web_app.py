@@ -1,0 +1,96 @@
+"""The photographer's web app in a real browser against the live stack:
+sign up, upload with a progress bar, read the report, make an API key, share;
+the free plan's sixth upload shows the way out. Screenshots for the README
+are written to docs/screenshots/ on the way."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.webapp import PASSWORD, api_get, log_in, make_pairs, screenshots, upload
+from tests.live import LiveStack
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    return make_pairs(tmp_path_factory.mktemp("web-pair"))
+
+
+def test_photographer_signs_up_verifies_a_pair_makes_a_key_and_shares(
+    page_factory, live: LiveStack, pair
+):
+    raw, jpeg, _forged = pair
+    page, requests = page_factory(1280)
+
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").first.click()
+    page.get_by_label("E-mail address").fill("walker@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url("**/upload/")
+
+    upload(page, raw, jpeg, shots="upload")
+    expect(page.locator("#upload-progress")).to_be_visible()
+    page.wait_for_url(re.compile(r"/verifications/[0-9a-f-]{36}/$"), timeout=120_000)
+    assert page.locator("#upload-progress").count() == 0  # the report replaced the upload page
+    expect(page.locator("#verdict")).to_have_text("Authentic")
+    expect(page.locator("#confidence-value")).to_contain_text("%")
+    expect(page.locator(".analysis")).not_to_have_count(0)
+    report_url = page.url
+    screenshots(page, "report")
+
+    page.goto("/dashboard/")
+    expect(page.locator(".vrow")).to_have_count(1)
+    expect(page.locator(".vrow .verdict")).to_have_text("Authentic")
+    screenshots(page, "dashboard")
+
+    page.goto("/keys/")
+    page.get_by_label("Description").fill("e2e script")
+    page.get_by_role("button", name="Create key").click()
+    key = page.locator("#new-key").inner_text().strip()
+    listing = api_get(live, "/v1/verifications/", key)
+    assert listing["total"] == 1 and listing["items"][0]["result"] is True
+
+    page.goto(report_url)
+    page.get_by_role("button", name="Share…").click()
+    page.get_by_label("Anyone with the link").check()
+    page.locator("#share-save").click()
+    expect(page.locator("#share-url")).to_have_value(re.compile(r"^http://127\.0\.0\.1:\d+/s/"))
+    expect(page.locator("#signed-download")).to_be_visible()
+    share_url = page.locator("#share-url").input_value()
+
+    stranger, stranger_requests = page_factory(1280)
+    stranger.goto(share_url)
+    expect(stranger.locator("#verdict-title")).to_be_visible()
+    screenshots(stranger, "share")
+
+    assert requests.foreign(live.url) == []
+    assert stranger_requests.foreign(live.url) == []
+
+
+def test_the_free_plans_sixth_upload_shows_the_upgrade_message(page_factory, live: LiveStack, pair):
+    raw, jpeg, _forged = pair
+    account = live.create_account("busy@example.com", password=PASSWORD)
+    # Five verifications already this month (counted as the quota counts them).
+    live.manage(
+        "shell",
+        "-c",
+        "from lumethic.models import MonthlyUsage; from lumethic.services import current_month; "
+        f"MonthlyUsage.objects.create(account_id='{account['account_id']}', "
+        "month=current_month(), count=5)",
+    )
+    page, requests = page_factory(1280)
+    log_in(page, "busy@example.com")
+    upload(page, raw, jpeg)
+    errors = page.locator("#upload-errors")
+    expect(errors).to_contain_text("upgrade")
+    expect(errors.get_by_role("link", name="See the plans and upgrade")).to_have_attribute(
+        "href", "/plan/"
+    )
+    assert requests.foreign(live.url) == []
