@@ -1,0 +1,45 @@
+"""A forged JPEG in the browser: the report says "Not authentic" and outlines
+the pasted area; on the way, the dashboard row updates itself by polling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.webapp import PASSWORD, log_in, make_pairs, upload
+from tests.live import LiveStack
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    return make_pairs(tmp_path_factory.mktemp("web-forgery"))
+
+
+def test_a_forged_jpeg_is_not_authentic_with_the_pasted_area_outlined(
+    page_factory, live: LiveStack, pair
+):
+    raw, _jpeg, forged = pair
+    live.create_account("forger@example.com", password=PASSWORD)
+    page, requests = page_factory(1280)
+    log_in(page, "forger@example.com")
+    upload(page, raw, forged)
+    expect(page.locator("#processing-status")).to_contain_text("Uploaded")
+
+    # Leave for the dashboard at once: the row updates itself, without a reload.
+    page.goto("/dashboard/")
+    was_pending = page.locator(".vrow[data-poll]").count() == 1
+    page.evaluate("window.__sameDocument = true")
+    expect(page.locator(".vrow .verdict")).to_have_text("Not authentic", timeout=120_000)
+    if was_pending:
+        assert page.evaluate("window.__sameDocument") is True
+        expect(page.locator(".vrow .badge")).to_have_text("Completed")
+
+    page.locator(".vrow a.name").click()
+    expect(page.locator("#verdict")).to_have_text("Not authentic")
+    assert page.locator("svg rect.region").count() >= 1
+    expect(page.locator("#regions tbody tr")).not_to_have_count(0)
+    assert requests.foreign(live.url) == []
