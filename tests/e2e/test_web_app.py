@@ -45,6 +45,16 @@ def test_photographer_signs_up_verifies_a_pair_makes_a_key_and_shares(
     report_url = page.url
     screenshots(page, "report")
 
+    # The comparison modes work from the keyboard too.
+    page.get_by_role("button", name="Slider").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Slider")).to_have_attribute("aria-pressed", "true")
+    page.get_by_label("Divider position (JPEG on the left, RAW on the right)").fill("20")
+    assert "80%" in page.locator("#slider-top").get_attribute("style")
+    page.get_by_role("button", name="Flicker").click()
+    expect(page.locator("#flicker-label")).to_have_text("Showing: RAW rendition")
+    page.get_by_role("button", name="Pause").click()
+
     page.goto("/dashboard/")
     expect(page.locator(".vrow")).to_have_count(1)
     expect(page.locator(".vrow .verdict")).to_have_text("Authentic")
@@ -64,6 +74,13 @@ def test_photographer_signs_up_verifies_a_pair_makes_a_key_and_shares(
     expect(page.locator("#share-url")).to_have_value(re.compile(r"^http://127\.0\.0\.1:\d+/s/"))
     expect(page.locator("#signed-download")).to_be_visible()
     share_url = page.locator("#share-url").input_value()
+
+    page.keyboard.press("Escape")
+    # Listings need a paid plan: the marketplace API's 402 comes back as a way out.
+    page.get_by_role("button", name="Sell a licence…").click()
+    page.locator("#listing-form button[type=submit]").click()
+    expect(page.locator("#listing-result")).to_contain_text("paid plan")
+    expect(page.locator("#listing-result a")).to_have_attribute("href", "/plan/")
 
     stranger, stranger_requests = page_factory(1280)
     stranger.goto(share_url)
@@ -87,6 +104,11 @@ def test_the_free_plans_sixth_upload_shows_the_upgrade_message(page_factory, liv
     )
     page, requests = page_factory(1280)
     log_in(page, "busy@example.com")
+    page.goto("/upload/")
+    page.locator("#id_files").set_input_files(
+        files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}]
+    )
+    expect(page.locator("#upload-errors")).to_contain_text("neither a camera RAW")
     upload(page, raw, jpeg)
     errors = page.locator("#upload-errors")
     expect(errors).to_contain_text("upgrade")
