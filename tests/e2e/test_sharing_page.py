@@ -6,6 +6,7 @@ an anonymous visitor then opens the link in Debian's chromium.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 import urllib.request
@@ -147,3 +148,44 @@ def test_the_invitation_email_leaves_from_the_worker(live, shared):
     assert "To: editor@newspaper.example" not in (live.var_dir / "web.log").read_text(
         errors="replace"
     )
+
+
+def test_a_generated_client_drives_every_share_operation(live, shared, tmp_path):
+    """The spec is the contract: openapi-generator's python client, unchanged."""
+    import importlib
+    import sys
+
+    from tests.live_api.test_generated_client import generate_client
+
+    generate_client(live.url + "/openapi.json", tmp_path)
+    sys.path.insert(0, str(tmp_path / "client"))
+    try:
+        lc = importlib.import_module("lumethic_client")
+        config = lc.Configuration(host=live.url, api_key={"APIKeyHeader": shared["key"]})
+        api = lc.VerificationsApi(lc.ApiClient(config))
+        vid = shared["verification"]["id"]
+        current = api.get_verification_share(vid)
+        assert current.share_url == shared["share"]["share_url"]
+        updated = api.create_or_update_verification_share(
+            vid, lc.ShareUpdateRequest(access_type="restricted")
+        )
+        assert updated.access_type == "restricted" and updated.share_url == current.share_url
+        added = api.add_verification_invite(vid, lc.ShareInviteRequest(email="Desk@Paper.example"))
+        assert (added.email, added.user_exists) == ("desk@paper.example", False)
+        assert "desk@paper.example" in api.get_verification_share(vid).invited_emails
+        api.remove_verification_invite(vid, lc.ShareInviteRequest(email="desk@paper.example"))
+        assert "desk@paper.example" not in api.get_verification_share(vid).invited_emails
+        analytics = api.get_verification_view_analytics(vid)
+        assert len(analytics.daily_views) == 30 and analytics.total_views >= 0
+        api.create_or_update_verification_share(
+            vid, lc.ShareUpdateRequest(access_type="anyone_with_link")
+        )
+        with pytest.raises(lc.ApiException) as backwards:
+            api.get_verification_view_analytics(
+                vid, start_date=dt.date(2026, 3, 10), end_date=dt.date(2026, 3, 9)
+            )
+        assert backwards.value.status == 400
+    finally:
+        sys.path.remove(str(tmp_path / "client"))
+        for name in [m for m in sys.modules if m.startswith("lumethic_client")]:
+            del sys.modules[name]
