@@ -11,6 +11,7 @@ import numpy as np
 from . import metadata as meta
 from . import recipe as rcp
 from . import registration as reg_mod
+from .confidence import integrity, verdict
 from .decode import ImageData, RawData, decode_raw, load_image
 from .derived_images import write_heatmap, write_registered, write_thumbnail
 from .exif_consistency import analyse_exif_consistency
@@ -19,8 +20,10 @@ from .histogram import analyse_histogram
 from .imaging import resize_long
 from .local_tamper import analyse_local_tamper, find_regions, tamper_maps
 from .raw_integrity import analyse_raw_integrity
+from .recapture import analyse_recapture
 from .rendition_similarity import analyse_rendition_similarity, structure_maps
 from .report import AnalysisResult, Region, Report
+from .sensor_pattern import analyse_sensor_pattern
 from .warp import grey_for_ecc, warp_to_target
 
 ANALYSIS_LONG = 1024  # px: 0.2 % of the frame is still ~1700 pixels here
@@ -61,9 +64,11 @@ def analyse(
     analyses: list[AnalysisResult] = [
         clock.run("raw_integrity", analyse_raw_integrity, raw, raw_md, img.sha256),
         clock.run("exif_consistency", analyse_exif_consistency, raw_md, img_md),
+        clock.run("sensor_pattern", analyse_sensor_pattern, raw, raw_md),
     ]
     cmp = _compare(raw, img, clock)
     analyses += cmp.analyses
+    analyses.append(clock.run("recapture", analyse_recapture, raw, raw_md))
     images: dict[str, str] = {}
     if out_dir is not None:
         out = Path(out_dir)
@@ -76,12 +81,8 @@ def analyse(
                 images["heatmap"] = write_heatmap(
                     img.rgb, cmp.score, cmp.regions, 1 / cmp.to_image, out
                 )
-    result = all(a.result for a in analyses)
-    integrity = next(a for a in analyses if a.verificator == "raw_integrity")
-    integrity_score = (
-        integrity.confidence_score if integrity.result else 1 - integrity.confidence_score
-    )
-    confidence = min(a.confidence_score for a in analyses if a.result == result)
+    result, confidence = verdict(analyses)
+    integrity_score = integrity(analyses)
     seq = raw_md.get("image_number")
     clock.timings["total"] = time.perf_counter() - t_start
     return Report(

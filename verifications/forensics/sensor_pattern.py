@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .decode import RawData
+from .report import AnalysisResult
+
+# A RAW made from an 8-bit image keeps at most ~256 levels per colour channel however it is
+# scaled; a sensor behind a 12-14 bit ADC (even with a companding curve) fills thousands.
+MAX_LEVELS_8BIT = 300
+MIN_RANGE_FOR_LEVELS = 1500  # DN: below this even a real sensor shows few levels
+# JPEG 8x8 blocks survive as a 4-sample period in each CFA plane: mean |step| at the block
+# seam against inside blocks, in standard errors.
+BLOCK_GRID_Z = 8.0
+BLOCK_GRID_RATIO = 1.04
+# Lossy-compressed RAW formats carry their own block grid: only test lossless data.
+LOSSY_COMPRESSION = {"34892", "JPEG (old-style)", "Lossy JPEG"}
+
+
+def cfa_planes(raw: RawData) -> list[np.ndarray]:
+    m = raw.mosaic
+    h, w = m.shape[0] // 2 * 2, m.shape[1] // 2 * 2
+    return [m[dy:h:2, dx:w:2].astype(np.float32) for dy in (0, 1) for dx in (0, 1)]
+
+
+def level_count(plane: np.ndarray) -> tuple[int, float]:
+    v = plane.reshape(-1).astype(np.int64)
+    lo, hi = np.percentile(v, [1, 99])
+    inner = v[(v >= lo) & (v <= hi)]
+    return int(np.unique(inner).size), float(hi - lo)
+
+
+def block_grid(planes: list[np.ndarray]) -> tuple[float, float]:
+    """Strongest 4-periodic excess of |horizontal and vertical steps| over the four phases."""
+    best_z, best_ratio = 0.0, 1.0
+    for axis in (0, 1):
+        sums = np.zeros(4)
+        sq = np.zeros(4)
+        counts = np.zeros(4)
+        for p in planes:
+            d = np.abs(np.diff(p, axis=axis))
+            d = d / (np.median(d) + 1.0)  # planes differ in gain
+            prof = d.mean(axis=1 - axis)
+            n = len(prof) // 4 * 4
+            prof = prof[:n].reshape(-1, 4)
+            sums += prof.sum(0)
+            sq += (prof**2).sum(0)
+            counts += prof.shape[0]
+        mean = sums / np.maximum(counts, 1)
+        var = sq / np.maximum(counts, 1) - mean**2
+        for k in range(4):
+            others = np.delete(mean, k)
+            se = np.sqrt(max(var[k], 1e-12) / max(counts[k], 1) + others.var() / 3 + 1e-12)
+            z = (mean[k] - others.mean()) / se
+            ratio = mean[k] / max(1e-9, others.mean())
+            if z > best_z:
+                best_z, best_ratio = float(z), float(ratio)
+    return best_z, best_ratio
+
+
+def noise_slope(planes: list[np.ndarray], black: float) -> dict[str, float]:
+    """Variance against mean on flat 8x8 tiles: photon noise makes it rise linearly."""
+    g = planes[1] - black
+    h, w = g.shape[0] // 8 * 8, g.shape[1] // 8 * 8
+    tiles = g[:h, :w].reshape(h // 8, 8, w // 8, 8).transpose(0, 2, 1, 3).reshape(-1, 64)
+    mu = tiles.mean(1)
+    # Flat tiles: high-pass by differencing neighbours so scene gradients do not count.
+    d = np.diff(tiles.reshape(-1, 8, 8), axis=2).reshape(len(tiles), -1)
+    var = d.var(1) / 2
+    keep = (mu > 0) & (var < np.percentile(var, 30) * 3)
+    if keep.sum() < 50:
+        return {"noise_slope": float("nan"), "noise_floor": float("nan")}
+    a = np.stack([mu[keep], np.ones(keep.sum())], 1)
+    (slope, floor), *_ = np.linalg.lstsq(a, var[keep], rcond=None)
+    return {"noise_slope": float(slope), "noise_floor": float(floor)}
+
+
+def _highpass(p: np.ndarray) -> np.ndarray:
+    """Residual after removing a 3x3 local mean: sensor noise plus the finest texture."""
+    import cv2
+
+    return p - cv2.blur(p, (3, 3), borderType=cv2.BORDER_REFLECT)
+
+
+def noise_correlation(planes: list[np.ndarray]) -> dict[str, float]:
+    """Correlation of fine residuals between neighbours, on the flattest tiles.
+
+    Photon and read noise are independent from photosite to photosite, so in flat areas a
+    real RAW shows ~0 correlation between a pixel and its neighbours, within one colour
+    channel or across channels. A mosaic resampled from a demosaiced, compressed picture
+    inherits grain that spans several pixels and all three colours.
+    """
+    hp = [_highpass(p) for p in planes]
+    h, w = hp[0].shape[0] // 8 * 8, hp[0].shape[1] // 8 * 8
+
+    def tiles(a: np.ndarray) -> np.ndarray:
+        return a[:h, :w].reshape(h // 8, 8, w // 8, 8).transpose(0, 2, 1, 3).reshape(-1, 64)
+
+    g1, r, g2 = tiles(hp[1]), tiles(hp[0]), tiles(hp[2])
+    act = tiles(planes[1]).std(1) + tiles(planes[0]).std(1)
+    flat = act <= np.percentile(act, 25)
+    if flat.sum() < 30:
+        return {"cross_channel_corr": float("nan"), "lag1_corr": float("nan")}
+
+    def corr(a: np.ndarray, b: np.ndarray) -> float:
+        a = a - a.mean(1, keepdims=True)
+        b = b - b.mean(1, keepdims=True)
+        den = np.sqrt((a * a).sum(1) * (b * b).sum(1)) + 1e-9
+        return float(np.median((a * b).sum(1) / den))
+
+    cross = 0.5 * (corr(g1[flat], r[flat]) + corr(g1[flat], g2[flat]))
+    p1 = hp[1][:h, :w]
+    lag = p1[:, 1:], p1[:, :-1]
+    t1 = lag[0][:, : (w - 1) // 8 * 8]
+    t0 = lag[1][:, : (w - 1) // 8 * 8]
+    ww = t1.shape[1]
+    a = t1.reshape(h // 8, 8, ww // 8, 8).transpose(0, 2, 1, 3).reshape(-1, 64)
+    b = t0.reshape(h // 8, 8, ww // 8, 8).transpose(0, 2, 1, 3).reshape(-1, 64)
+    f2 = flat.reshape(h // 8, w // 8)[:, : ww // 8].reshape(-1)
+    # A 3x3 mean removal alone makes white noise anti-correlated (about -0.2); report raw.
+    return {"cross_channel_corr": cross, "lag1_corr": corr(a[f2], b[f2])}
+
+
+def analyse_sensor_pattern(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
+    if raw.raw_type != "flat" or raw.cfa is None:
+        from .raw_integrity import layout_verdict
+
+        ok, why, conf = layout_verdict(raw, md)
+        details = {
+            "tested": False,
+            "explanation": why
+            if not ok
+            else (
+                "Sensor-level tests need a colour mosaic; this camera stores processed RGB data."
+            ),
+        }
+        return AnalysisResult("sensor_pattern", ok, 0.55 if ok else conf, details)
+    planes = cfa_planes(raw)
+    black = float(min(raw.black[:3])) if raw.black else 0.0
+    levels = [level_count(p) for p in planes]
+    min_levels = min(n for n, _ in levels)
+    span = min(r for _, r in levels)
+    few_levels = span >= MIN_RANGE_FOR_LEVELS and min_levels <= MAX_LEVELS_8BIT
+    compression = str(md.get("compression") or "")
+    lossy = compression in LOSSY_COMPRESSION or "blackmagic" in str(md.get("make", "")).lower()
+    z, ratio = (0.0, 1.0) if lossy else block_grid(planes)
+    grid = z >= BLOCK_GRID_Z and ratio >= BLOCK_GRID_RATIO
+    noise = noise_slope(planes, black)
+    noise.update(noise_correlation(planes))
+    no_shot_noise = np.isfinite(noise["noise_slope"]) and noise["noise_slope"] <= 0.0
+    reasons = []
+    if few_levels:
+        reasons.append(
+            f"its colour channels hold only {min_levels} distinct values, the mark of an 8-bit image"
+        )
+    if grid:
+        reasons.append("it carries the 8x8 block grid of a JPEG")
+    if no_shot_noise and few_levels:
+        reasons.append("its noise does not grow with brightness as photon noise does")
+    ok = not reasons
+    if ok:
+        explanation = (
+            "The RAW's pixel values behave like a real sensor's (levels, noise, no JPEG grid)."
+        )
+        conf = 0.75
+    else:
+        explanation = (
+            "The RAW looks synthesised from a processed picture: " + "; ".join(reasons) + "."
+        )
+        conf = 0.95 if len(reasons) > 1 else 0.9
+    details = {
+        "tested": True,
+        "levels_per_channel": [n for n, _ in levels],
+        "level_range_dn": span,
+        "max_levels_8bit": MAX_LEVELS_8BIT,
+        "block_grid_z": z,
+        "block_grid_ratio": ratio,
+        "block_grid_z_min": BLOCK_GRID_Z,
+        "block_grid_ratio_min": BLOCK_GRID_RATIO,
+        "block_grid_skipped_lossy": lossy,
+        **noise,
+        "explanation": explanation,
+    }
+    return AnalysisResult("sensor_pattern", ok, conf, details)
