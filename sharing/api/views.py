@@ -208,5 +208,6 @@ class SignedOriginalView(APIView):
         if share is None:
             raise NotFound("Share this verification first: the strip links to its share page.")
         name = renditions.signed_original(verification=verification, share=share)
-        download = f"{verification.name}-verified.jpg"
+        safe = re.sub(r'["\\;]+', "_", verification.name)  # it goes into a header
+        download = f"{safe}-verified.jpg"
         return HttpResponseRedirect(signed_url(name, download_name=download, request=request))

@@ -175,3 +175,12 @@ def test_deleting_the_verification_removes_the_cached_files(
     with django_capture_on_commit_callbacks(execute=True):
         alice.client.delete(f"/v1/verifications/{verification.pk}")
     assert not default_storage.exists(name)
+
+
+def test_the_download_name_is_safe_for_a_header(alice, verification):
+    type(verification).objects.filter(pk=verification.pk).update(name='say "cheese"; x')
+    verification.refresh_from_db()
+    share(alice, verification)
+    _, location = fetch(alice, verification)
+    served = Client().get(location.replace("http://testserver", ""))
+    assert served["Content-Disposition"] == 'attachment; filename="say _cheese_ x-verified.jpg"'
