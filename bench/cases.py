@@ -22,7 +22,7 @@ from bench.imaging import load_display, save_jpeg
 from bench.seeds import BODIES, VAR, Seed, seed_int, slug
 from tests.factories.dng import develop_jpeg, write_bayer_dng
 
-CASES_VERSION = 8
+CASES_VERSION = 9
 CASES_DIR = VAR / "cases"
 
 
