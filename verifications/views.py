@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import reverse
 from rest_framework.exceptions import APIException
 
 from lumethic.api.errors import PaymentRequired, RequestValidationError, validation_items
@@ -23,15 +23,6 @@ from verifications.services import verification_create, verification_delete
 
 PAGE_SIZE = 20
 RAW_EXTENSIONS = ("cr2", "cr3", "arw", "nef", "dng", "raf", "orf", "rw2", "pef", "srw")
-
-
-def api_exists(path: str) -> bool:
-    """Whether another app's /v1 endpoint is wired yet (they land independently)."""
-    try:
-        resolve(path)
-    except Resolver404:
-        return False
-    return True
 
 
 def _url(request: HttpRequest, field: object) -> str | None:
@@ -119,7 +110,7 @@ def report(request: HttpRequest, verification_id: object) -> HttpResponse:
     v = _get_or_404(request, verification_id)
     regions = present.region_rows(v)
     width, height = present.frame_size(v, regions)
-    api = f"/v1/verifications/{v.pk}"
+    ids = {"verification_id": v.pk}
     context = {
         "v": v,
         "verdict": present.verdict(v),
@@ -134,11 +125,11 @@ def report(request: HttpRequest, verification_id: object) -> HttpResponse:
         "image_url": signed_url(v.image_file.name, request=request),
         "rendition_url": _url(request, v.rendition_image),
         "heatmap_url": _url(request, v.heatmap_image),
-        "api_url": api,
-        "share_api": api_exists(f"{api}/share") and f"{api}/share",
-        "signed_download": api_exists(f"{api}/renditions/signed/original")
-        and f"{api}/renditions/signed/original",
-        "listing_api": api_exists("/v1/marketplace/listings") and "/v1/marketplace/listings",
+        # The browser drives the same /v1 endpoints an integrator would.
+        "api_url": reverse("api-verification-detail", kwargs=ids),
+        "share_api": reverse("api-verification-share", kwargs=ids),
+        "signed_download": reverse("api-verification-signed-original", kwargs=ids),
+        "listing_api": reverse("api-listings"),
         "shared": share_get(verification=v) is not None,
     }
     return render(request, "verifications/report.html", context)

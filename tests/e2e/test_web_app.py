@@ -30,7 +30,7 @@ def test_photographer_signs_up_verifies_a_pair_makes_a_key_and_shares(
 
     page.goto("/")
     page.get_by_role("link", name="Sign up").first.click()
-    page.get_by_label("E-mail address").fill("walker@example.com")
+    page.get_by_label("E-mail address").fill("walker@web-e2e.example")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_url("**/upload/")
@@ -93,7 +93,7 @@ def test_photographer_signs_up_verifies_a_pair_makes_a_key_and_shares(
 
 def test_the_free_plans_sixth_upload_shows_the_upgrade_message(page_factory, live: LiveStack, pair):
     raw, jpeg, _forged = pair
-    account = live.create_account("busy@example.com", password=PASSWORD)
+    account = live.create_account("busy@web-e2e.example", password=PASSWORD)
     # Five verifications already this month (counted as the quota counts them).
     live.manage(
         "shell",
@@ -103,7 +103,7 @@ def test_the_free_plans_sixth_upload_shows_the_upgrade_message(page_factory, liv
         "month=current_month(), count=5)",
     )
     page, requests = page_factory(1280)
-    log_in(page, "busy@example.com")
+    log_in(page, "busy@web-e2e.example")
     page.goto("/upload/")
     page.locator("#id_files").set_input_files(
         files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}]

@@ -23,9 +23,9 @@ def test_a_forged_jpeg_is_not_authentic_with_the_pasted_area_outlined(
     page_factory, live: LiveStack, pair
 ):
     raw, _jpeg, forged = pair
-    live.create_account("forger@example.com", password=PASSWORD)
+    live.create_account("forger@web-e2e.example", password=PASSWORD)
     page, requests = page_factory(1280)
-    log_in(page, "forger@example.com")
+    log_in(page, "forger@web-e2e.example")
     upload(page, raw, forged)
     expect(page.locator("#processing-status")).to_contain_text("Uploaded")
 

@@ -97,3 +97,28 @@ def test_deleting_asks_first_then_removes_the_verification(
     response = web.post(f"/verifications/{v.pk}/delete/")
     assert response.status_code == 302 and response["Location"] == "/dashboard/"
     assert not Verification.objects.filter(pk=v.pk).exists()
+
+
+def test_a_completed_report_offers_share_listing_and_the_signed_image_once_shared(
+    alice: Persona, web: Client, make_verification
+):
+    from sharing.services import share_upsert
+
+    v = make_verification(alice.account)
+    html = web.get(f"/verifications/{v.pk}/").content.decode()
+    assert f'data-share-api="/v1/verifications/{v.pk}/share"' in html
+    assert 'data-listing-api="/v1/marketplace/listings"' in html and 'id="listing-open"' in html
+    assert 'id="signed-download" href="/v1/verifications/' in html
+    assert 'id="signed-hint"' in html  # hidden link + hint until a share exists
+    share_upsert(verification=v, access_type="anyone_with_link", user=alice.user)
+    html = web.get(f"/verifications/{v.pk}/").content.decode()
+    assert 'id="signed-hint"' not in html
+    assert f'href="/v1/verifications/{v.pk}/renditions/signed/original">' in html
+
+
+def test_a_report_still_processing_offers_no_share_or_listing(
+    alice: Persona, web: Client, make_verification
+):
+    v = make_verification(alice.account, status=Status.IN_PROGRESS, result=None)
+    html = web.get(f"/verifications/{v.pk}/").content.decode()
+    assert 'id="share-open"' not in html and 'id="listing-open"' not in html
