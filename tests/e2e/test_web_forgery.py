@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.webapp import PASSWORD, log_in, make_pairs, upload
+from tests.e2e.webapp import PASSWORD, log_in, make_pairs, screenshots, upload
 from tests.live import LiveStack
 
 pytestmark = pytest.mark.e2e
@@ -41,5 +41,6 @@ def test_a_forged_jpeg_is_not_authentic_with_the_pasted_area_outlined(
     page.locator(".vrow a.name").click()
     expect(page.locator("#verdict")).to_have_text("Not authentic")
     assert page.locator("svg rect.region").count() >= 1
+    screenshots(page, "report-forged")
     expect(page.locator("#regions tbody tr")).not_to_have_count(0)
     assert requests.foreign(live.url) == []
