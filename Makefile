@@ -58,7 +58,7 @@ test-fast: $(STAMP) lint
 test-scale: $(STAMP)
 	bash scripts/scale-services.sh start
 	@set -a; source var/scale/env; set +a; \
-	  $(PY) -m pytest -p no:cacheprovider -m "not e2e" tests/verifications tests/apikeys tests/core tests/scale $$(ls -d tests/marketplace 2>/dev/null); \
+	  $(PY) -m pytest -p no:cacheprovider -m "not e2e" tests/verifications tests/apikeys tests/core tests/scale tests/sharing tests/marketplace $$(ls -d tests/provenance 2>/dev/null); \
 	  status=$$?; bash scripts/scale-services.sh stop; exit $$status
 
 bench: $(STAMP)
