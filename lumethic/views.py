@@ -20,9 +20,8 @@ from lumethic.models import PLAN_PRICES_CENTS, PLAN_QUOTAS, Membership, Plan
 from lumethic.selectors import accounts_for_user, user_is_member
 from lumethic.services import account_create, usage_for_month, usage_limit
 
-# The marketplace app owns billing; the plan page posts to its upgrade view
-# when that exists (resolved at request time, so no import-order coupling).
-UPGRADE_URL_NAMES = ("marketplace-plan-upgrade", "plan-upgrade", "marketplace:plan-upgrade")
+# The marketplace app owns billing: the plan page posts to its upgrade view.
+UPGRADE_URL_NAME = "marketplace:plan-upgrade"
 
 
 def euros(cents: int) -> str:
@@ -55,12 +54,10 @@ def plan_table() -> list[dict]:
 
 
 def upgrade_url() -> str | None:
-    for name in UPGRADE_URL_NAMES:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
+    try:
+        return reverse(UPGRADE_URL_NAME)
+    except NoReverseMatch:  # billing not installed: the page explains instead
+        return None
 
 
 def landing(request: HttpRequest) -> HttpResponse:
@@ -142,6 +139,7 @@ def switch_account(request: HttpRequest) -> HttpResponse:
 @account_required
 def plan(request: HttpRequest) -> HttpResponse:
     current = request.account
+    upgrade = upgrade_url()
     usage = usage_for_month(account=current)
     quota = current.monthly_quota
     context = {
@@ -153,8 +151,8 @@ def plan(request: HttpRequest) -> HttpResponse:
         "overage_cost": euros(usage.overage_count * settings.OVERAGE_PRICE_CENTS),
         "overage_price": euros(settings.OVERAGE_PRICE_CENTS),
         "budget": euros(current.budget_limit_cents),
-        "upgrade_url": upgrade_url(),
+        "upgrade_url": upgrade,
         # Without Stripe the upgrade view can only answer with an error: say so up front.
-        "can_upgrade": bool(settings.STRIPE_SECRET_KEY) and upgrade_url() is not None,
+        "can_upgrade": bool(settings.STRIPE_SECRET_KEY) and upgrade is not None,
     }
     return render(request, "plan.html", context)

@@ -61,3 +61,12 @@ def test_an_invalid_invite_address_names_the_field(web: Client):
     response = web.post("/account/", {"email": "not-an-address"})
     assert response.status_code == 200
     assert "Enter a valid email address" in response.content.decode()
+
+
+def test_a_login_without_any_account_is_told_to_ask_for_an_invite(db):
+    lonely = User.objects.create_user(email="lonely@example.com", password="x-long-passphrase")
+    client = Client()
+    client.force_login(lonely)
+    response = client.get("/dashboard/", follow=True)
+    assert response.redirect_chain[-1][0] == "/account/"
+    assert "ask for an invite" in response.content.decode()

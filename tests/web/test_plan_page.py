@@ -24,17 +24,23 @@ def test_without_stripe_the_plan_page_says_payments_are_not_configured(web: Clie
     assert "disabled" in html
 
 
-def test_with_stripe_the_upgrade_buttons_post_to_the_upgrade_view(
-    web: Client, settings, monkeypatch
+def test_with_stripe_the_upgrade_buttons_post_to_the_marketplace_upgrade_view(
+    web: Client, settings
 ):
-    # The upgrade view belongs to the marketplace app; pin its URL so this
-    # test does not depend on that app being wired.
-    monkeypatch.setattr("lumethic.views.upgrade_url", lambda: "/marketplace/upgrade/")
     settings.STRIPE_SECRET_KEY = "sk_test_x"
     html = web.get("/plan/").content.decode()
     assert 'action="/marketplace/upgrade/"' in html
-    assert "Payments are not configured" not in html
     assert 'name="plan" value="basic"' in html and 'name="plan" value="professional"' in html
+    assert "Payments are not configured" not in html
+
+
+def test_without_the_billing_app_the_page_explains_instead_of_offering_buttons(
+    web: Client, settings, monkeypatch
+):
+    monkeypatch.setattr("lumethic.views.UPGRADE_URL_NAME", "no-such-view")
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    html = web.get("/plan/").content.decode()
+    assert "Payments are not configured" in html and 'action="/marketplace' not in html
 
 
 def test_a_paid_account_sees_its_overage_in_euros(alice: Persona, web: Client, settings):
