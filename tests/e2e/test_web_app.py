@@ -74,6 +74,9 @@ def test_photographer_signs_up_verifies_a_pair_makes_a_key_and_shares(
     expect(page.locator("#share-url")).to_have_value(re.compile(r"^http://127\.0\.0\.1:\d+/s/"))
     expect(page.locator("#signed-download")).to_be_visible()
     share_url = page.locator("#share-url").input_value()
+    page.get_by_label("Invite by e-mail").fill("editor@web-e2e.example")
+    page.get_by_role("button", name="Invite", exact=True).click()
+    expect(page.locator("#invite-list")).to_contain_text("editor@web-e2e.example")
 
     page.keyboard.press("Escape")
     # Listings need a paid plan: the marketplace API's 402 comes back as a way out.
@@ -86,6 +89,11 @@ def test_photographer_signs_up_verifies_a_pair_makes_a_key_and_shares(
     stranger.goto(share_url)
     expect(stranger.locator("#verdict-title")).to_be_visible()
     screenshots(stranger, "share")
+
+    # The stranger's visit shows up in the owner's share dialog.
+    page.reload()
+    page.get_by_role("button", name="Share…").click()
+    expect(page.locator("#share-views")).to_contain_text("1 view by other people")
 
     assert requests.foreign(live.url) == []
     assert stranger_requests.foreign(live.url) == []
