@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.core import mail
 from django.test import Client
 
@@ -70,3 +72,21 @@ def test_a_login_without_any_account_is_told_to_ask_for_an_invite(db):
     response = client.get("/dashboard/", follow=True)
     assert response.redirect_chain[-1][0] == "/account/"
     assert "ask for an invite" in response.content.decode()
+
+
+def test_an_invited_newcomer_chooses_a_password_from_the_mail_and_logs_in(
+    alice: Persona, web: Client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        web.post("/account/", {"email": "gina@example.com"})
+    link = re.search(r"https?://[^/\s]+(/reset/\S+/)", mail.outbox[-1].body).group(1)
+    newcomer = Client()
+    form_url = newcomer.get(link)["Location"]
+    newcomer.post(
+        form_url, {"new_password1": "gina-passphrase-1", "new_password2": "gina-passphrase-1"}
+    )
+    response = newcomer.post(
+        "/login/", {"username": "gina@example.com", "password": "gina-passphrase-1"}
+    )
+    assert response.status_code == 302
+    assert alice.account.name in newcomer.get("/account/").content.decode()
