@@ -180,3 +180,18 @@ def test_scene_detail_adds_fine_texture_that_belongs_to_the_scene() -> None:
     contrast = float((textured[lit] / plain[lit] - 1).std())
     assert 0.03 < contrast < 0.07
     assert abs(float(textured.mean()) - float(plain.mean())) < 0.01
+
+
+def test_twelve_bit_sensors_and_capture_time_are_honoured(tmp_path: Path) -> None:
+    scene = render_scene("rocket", (128, 96))
+    dng = write_bayer_dng(
+        tmp_path / "12.dng", scene, bits=12, black=256, datetime="2025:03:04 05:06:07"
+    )
+    with rawpy.imread(str(dng)) as r:
+        assert r.white_level == 4095
+        assert r.black_level_per_channel == [256] * 4
+        assert r.raw_image_visible.max() <= 4095
+    jpeg = develop_jpeg(dng, tmp_path / "12.jpg")
+    with open(jpeg, "rb") as f:
+        tags = exifread.process_file(f, details=False)
+    assert str(tags["EXIF DateTimeOriginal"]) == "2025:03:04 05:06:07"
