@@ -165,9 +165,9 @@ def test_develop_jpeg_half_size_without_exif(pair: tuple[Path, Path], tmp_path: 
 
 def test_a_small_pair_is_fast(tmp_path: Path) -> None:
     make_pair(tmp_path / "warm", size=(64, 64))
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: other jobs on a shared CI box do not count
     make_pair(tmp_path, size=(768, 512), source="chelsea")
-    assert time.perf_counter() - t0 < 1.0
+    assert time.process_time() - t0 < 1.0
 
 
 def test_scene_detail_adds_fine_texture_that_belongs_to_the_scene() -> None:
