@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "verifications",
     "sharing",
     "marketplace",
+    "provenance",
 ]
 
 MIDDLEWARE = [
@@ -216,12 +217,19 @@ SPECTACULAR_SETTINGS = {
         {"name": "Public Access"},
         {"name": "API Keys"},
         {"name": "Marketplace"},
+        {"name": "Attestations"},
     ],
     "AUTHENTICATION_WHITELIST": ["lumethic.api.authentication.ApiKeyAuthentication"],
     "ENUM_NAME_OVERRIDES": {},
     "DISABLE_ERRORS_AND_WARNINGS": True,
     "PATH_CONVERTER_OVERRIDES": {"anyuuid": {"type": "string", "format": "uuid"}},
 }
+
+# --- Provenance (C2PA) -------------------------------------------------------------
+# PEM certificate chain (leaf first) and private key that sign our Content Credentials.
+# Unset: a development CA + leaf are generated once into VAR_DIR/c2pa/ (never for production).
+C2PA_CERT_PATH = env_str("C2PA_CERT_PATH")
+C2PA_KEY_PATH = env_str("C2PA_KEY_PATH")
 
 # --- Worker (django-q2) ------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from lumethic.files import local_copy
+from provenance.pipeline_hooks import after_analysis
 from verifications.engine_runner import EngineOutcome, run_engine
 from verifications.models import Status, Verification, VerificationResult
 
@@ -187,6 +188,8 @@ def _store_report(verification: Verification, outcome: EngineOutcome) -> None:
         )
         for index, item in enumerate(report.get("analyses") or [])
     )
+    # Camera identity and provenance (never raises: it can only add evidence).
+    after_analysis(verification)
 
 
 def verifications_reap(*, now: dt.datetime | None = None) -> dict[str, int]:

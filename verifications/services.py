@@ -14,11 +14,13 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
-from rest_framework.exceptions import ErrorDetail, NotFound
+from rest_framework.exceptions import ErrorDetail
 
 from lumethic.api.errors import PaymentRequired, RequestValidationError
 from lumethic.models import Account, User
 from lumethic.services import usage_release, usage_reserve
+from provenance.models import Attestation
+from provenance.services import attestation_fields, attestation_for_verification
 from verifications.models import Status, Verification
 from verifications.sniffing import SniffError, sniff_jpeg, sniff_raw
 
@@ -79,9 +81,9 @@ def verification_create(
     }
     if missing:
         raise RequestValidationError(missing, "body")
-    if attestation_id is not None:
-        # No attestation store exists yet, so any id is unknown.
-        raise NotFound("Attestation not found.")
+    attestation = None
+    if attestation_id is not None:  # unknown or another account's: 404
+        attestation = attestation_for_verification(account=account, attestation_id=attestation_id)
 
     if not usage_reserve(account=account):
         raise PaymentRequired(
@@ -93,14 +95,21 @@ def verification_create(
             )
         )
     try:
-        return _create_reserved(account=account, user=user, raw=raw, image=image)
+        return _create_reserved(
+            account=account, user=user, raw=raw, image=image, attestation=attestation
+        )
     except BaseException:
         usage_release(account=account)
         raise
 
 
 def _create_reserved(
-    *, account: Account, user: User | None, raw: UploadedFile, image: UploadedFile
+    *,
+    account: Account,
+    user: User | None,
+    raw: UploadedFile,
+    image: UploadedFile,
+    attestation: Attestation | None = None,
 ) -> Verification:
     try:
         raw_format = sniff_raw(raw)
@@ -112,6 +121,10 @@ def _create_reserved(
         raise _invalid("image", str(exc), "file_type") from None
 
     raw_hash, image_hash = sha256_of(raw), sha256_of(image)
+    # 422 "file hash mismatch" when the attestation is for another RAW (a replay).
+    attested = (
+        attestation_fields(attestation=attestation, raw_sha256=raw_hash) if attestation else {}
+    )
     raw_name = _store(raw, account=account, ext=raw_format.lower())
     try:
         image_name = _store(image, account=account, ext="jpg")
@@ -134,6 +147,7 @@ def _create_reserved(
                 image_size=image.size or 0,
                 raw_photo_hash=raw_hash,
                 image_photo_hash=image_hash,
+                **attested,
             )
             transaction.on_commit(lambda: enqueue(verification.pk))
     except BaseException:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("apikeys.api.urls")),
     path("", include("sharing.api.urls")),
     path("", include("marketplace.api.urls")),
+    path("", include("provenance.api.urls")),
 ]

