@@ -11,11 +11,16 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from lumethic.models import Account, Membership, User
+
+
+def memberships_for_account(*, account: Account) -> QuerySet[Membership]:
+    return Membership.objects.filter(account=account).select_related("user").order_by("created_at")
 
 
 def membership_is_owner(*, account: Account, user: User) -> bool:

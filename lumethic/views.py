@@ -14,9 +14,13 @@ from django.views.decorators.http import require_POST
 
 from lumethic.decorators import account_required
 from lumethic.forms import InviteForm, SignupForm, SwitchAccountForm
-from lumethic.memberships import membership_invite, membership_is_owner
+from lumethic.memberships import (
+    membership_invite,
+    membership_is_owner,
+    memberships_for_account,
+)
 from lumethic.middleware import SESSION_ACCOUNT_KEY, session_account
-from lumethic.models import PLAN_PRICES_CENTS, PLAN_QUOTAS, Membership, Plan
+from lumethic.models import PLAN_PRICES_CENTS, PLAN_QUOTAS, Plan
 from lumethic.selectors import accounts_for_user, user_is_member
 from lumethic.services import account_create, usage_for_month, usage_limit
 
@@ -107,11 +111,7 @@ def account(request: HttpRequest) -> HttpResponse:
                     ),
                 )
                 return redirect("account")
-    members = (
-        Membership.objects.filter(account=current).select_related("user").order_by("created_at")
-        if current
-        else []
-    )
+    members = memberships_for_account(account=current) if current else []
     context = {
         "accounts": accounts_for_user(user=request.user),
         "members": members,
