@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.exceptions import NotFound, PermissionDenied
 
@@ -89,8 +90,6 @@ def purchase_start(
     cancel_url: str | None = None,
 ) -> tuple[Purchase, str]:
     """Create a pending purchase and its Checkout Session; returns (purchase, checkout_url)."""
-    from django.urls import reverse
-
     if listing.account_id == account.pk:
         raise BadRequest("You cannot buy your own listing.")
     if not listing.is_active:

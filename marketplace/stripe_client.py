@@ -10,6 +10,9 @@ from __future__ import annotations
 import stripe
 from django.conf import settings
 
+# Stripe's own default: a delivery signed longer ago than this may be a replay.
+WEBHOOK_TOLERANCE_SECONDS = 300
+STRIPE_TIMEOUT_SECONDS = 15
 NOT_CONFIGURED = "Payments are not configured on this server; please try again later."
 
 
@@ -37,6 +40,8 @@ def stripe_client() -> stripe.StripeClient:
         settings.STRIPE_SECRET_KEY,
         base_addresses={"api": base.rstrip("/")},
         max_network_retries=2,
+        # The buyer waits on this call; Stripe's 80 s default would hang the page.
+        http_client=stripe.new_default_http_client(timeout=STRIPE_TIMEOUT_SECONDS),
     )
 
 
@@ -58,5 +63,8 @@ def webhook_event(*, payload: bytes, signature: str) -> stripe.Event:
     if not settings.STRIPE_WEBHOOK_SECRET:
         raise PaymentsNotConfigured("Stripe webhooks are not configured on this server.")
     return stripe.Webhook.construct_event(
-        payload.decode("utf-8"), signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=300
+        payload.decode("utf-8"),
+        signature,
+        settings.STRIPE_WEBHOOK_SECRET,
+        tolerance=WEBHOOK_TOLERANCE_SECONDS,
     )

@@ -14,6 +14,7 @@ import json
 import logging
 import random
 import time
+import uuid
 from collections.abc import Callable
 
 import stripe
@@ -29,7 +30,6 @@ from marketplace.selectors import as_uuid
 
 logger = logging.getLogger(__name__)
 
-TOLERANCE_SECONDS = 300
 # Clocks drift a little; a signature dated further ahead than this was not made now.
 FUTURE_SKEW_SECONDS = 5
 LOCK_RETRIES = 12
@@ -72,7 +72,7 @@ def verify_delivery(*, payload: bytes, signature: str) -> dict:
     return event
 
 
-def _session_purchase_id(session: dict) -> object:
+def _session_purchase_id(session: dict) -> uuid.UUID | None:
     metadata = session.get("metadata") or {}
     return as_uuid(metadata.get("purchase_id") or session.get("client_reference_id"))
 
