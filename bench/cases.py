@@ -22,7 +22,7 @@ from bench.imaging import load_display, save_jpeg
 from bench.seeds import BODIES, VAR, Seed, seed_int, slug
 from tests.factories.dng import develop_jpeg, write_bayer_dng
 
-CASES_VERSION = 9
+CASES_VERSION = 10
 CASES_DIR = VAR / "cases"
 
 
@@ -212,7 +212,7 @@ def _build_pair_forgery(
             model=body.model,
             serial=body.serial,
             sensor_seed=body.sensor_seed,
-            **seed.dng_kw,  # the recapturing body writes its usual container
+            **body.dng_kw(),  # the recapturing body writes its usual container
         )
         develop_jpeg(raw, jpeg, quality=int(rng.integers(85, 97)))
         case.raw_path = str(raw)

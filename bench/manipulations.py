@@ -248,12 +248,13 @@ def fake_raw(
     h, w = (jpeg_img.shape[0] // 2) * 2, (jpeg_img.shape[1] // 2) * 2
     lin = srgb_to_linear(jpeg_img[:h, :w]) * np.float32(rng.uniform(0.7, 1.0))
     iso = int(rng.choice([100, 200, 400, 800, 1600]))
-    layout = bool(rng.random() < 0.5)  # a careful faker mimics a camera's container
+    # a careful faker mimics a camera's container, masked borders included
+    mimic = bool(rng.random() < 0.5)
+    layout = {"lossless": mimic, "preview": mimic, "optical_black": 32 if mimic else 0}
     return write_bayer_dng(
         out,
         lin,
-        lossless=layout,
-        preview=layout,
+        **layout,
         seed=int(rng.integers(2**31)),
         noise=noise,
         iso=iso,

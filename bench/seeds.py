@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 VAR = REPO / "var" / "bench"
 HELDOUT_SHARE = 0.3
-SEEDS_VERSION = 3  # bump when seed rendering changes: cached seed files are then rebuilt
+SEEDS_VERSION = 4  # bump when seed rendering changes: cached seed files are then rebuilt
 SCENE_DETAIL = 0.05  # fine 1/f texture: upscaled small photos are too smooth otherwise
 
 # Real Bayer-CFA camera RAWs (MANIFEST.md section 6a); LinearRaw DNGs are not sensor data.
@@ -50,19 +50,31 @@ PHOTO_GLOB = "mei_*.jpg"
 
 @dataclass(frozen=True)
 class Body:
-    """A synthetic camera body: one sensor size, one PRNU fingerprint, one serial."""
+    """A synthetic camera body: one sensor size, one PRNU fingerprint, one serial and
+    one file layout (a real model always writes the same container)."""
 
     model: str
     size: tuple[int, int]
     sensor_seed: int
     serial: str
     make: str = "Lumethic"
+    camera_like: bool = False  # lossless-JPEG tiles, preview, optical-black borders
+
+    def dng_kw(self) -> dict[str, object]:
+        if not self.camera_like:
+            return {}
+        return {"lossless": True, "preview": True, "optical_black": OPTICAL_BLACK}
 
 
+OPTICAL_BLACK = 32
+# Per profile, two bodies: a plain one (uncompressed CFA only, like Magic Lantern DNGs)
+# and a camera-like one; seeds are spread over both so the engine cannot key on layout.
 BODIES = {
     "quick": Body("SynthCam 1", (768, 512), 7, "000123"),
+    "quick_x": Body("SynthCam 1X", (768, 512), 8, "100123", camera_like=True),
     "full": Body("SynthCam 2", (1152, 768), 11, "000456"),
-    "speed": Body("SynthCam 24", (6000, 4000), 24, "024000"),
+    "full_x": Body("SynthCam 2X", (1152, 768), 12, "100456", camera_like=True),
+    "speed": Body("SynthCam 24", (6000, 4000), 24, "024000", camera_like=True),
 }
 
 
@@ -90,7 +102,6 @@ class Seed:
     body: Body | None = None  # synthetic seeds only
     source: str | None = None  # scene source of synthetic seeds
     iso: int = 200
-    dng_kw: dict[str, bool] = field(default_factory=dict)  # file layout of this body
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
@@ -138,21 +149,17 @@ class Seed:
             model=b.model,
             serial=b.serial,
             sensor_seed=b.sensor_seed,
-            **{**self.dng_kw, **kw},  # type: ignore[arg-type]
+            **{**b.dng_kw(), **kw},  # type: ignore[arg-type]
         )
 
 
-def _synthetic(name: str, source: str, body: Body) -> Seed:
+def _synthetic(source_name: str, source: str, profile: str) -> Seed:
+    rng = np.random.default_rng(seed_int("body", source_name))
+    body = BODIES[profile + ("_x" if rng.random() < 0.5 else "")]
+    name = f"{source_name}@{body.model}"
     raw = VAR / "seeds" / f"{slug(name)}.v{SEEDS_VERSION}.dng"
-    rng = np.random.default_rng(seed_int("iso", name))
     iso = int(rng.choice([100, 200, 400, 800, 1600]))
-    # half the seeds look like in-camera DNGs (lossless-JPEG tiles + preview), half like
-    # converter exports (uncompressed): the engine must not key on the container
-    camera_like = bool(rng.random() < 0.5)
-    layout = {"lossless": camera_like, "preview": camera_like}
-    seed = Seed(
-        name, "synthetic", raw, split_of(name), body=body, source=source, iso=iso, dng_kw=layout
-    )
+    seed = Seed(name, "synthetic", raw, split_of(source_name), body=body, source=source, iso=iso)
     if not raw.exists():
         raw.parent.mkdir(parents=True, exist_ok=True)
         seed.write_frame(raw, noise_seed=seed_int("noise", name) % 2**31)
@@ -160,8 +167,8 @@ def _synthetic(name: str, source: str, body: Body) -> Seed:
 
 
 def discover_seeds(*, quick: bool, corpus: Path = CORPUS) -> list[Seed]:
-    """Real corpus RAWs (when the corpus exists) + synthetic scenes on the run's body."""
-    body = BODIES["quick" if quick else "full"]
+    """Real corpus RAWs (when the corpus exists) + synthetic scenes on the run's bodies."""
+    profile = "quick" if quick else "full"
     seeds: list[Seed] = []
     raw_dir = corpus / "raw"
     if raw_dir.is_dir():
@@ -172,10 +179,10 @@ def discover_seeds(*, quick: bool, corpus: Path = CORPUS) -> list[Seed]:
                 seeds.append(Seed(f"real:{fname}", "real", path, split_of(fname)))
     scenes = SKIMAGE_SCENES[:4] if quick else SKIMAGE_SCENES
     for src in scenes:
-        seeds.append(_synthetic(f"syn:{src}@{body.model}", src, body))
+        seeds.append(_synthetic(f"syn:{src}", src, profile))
     photos = sorted((corpus / "jpeg").glob(PHOTO_GLOB)) if (corpus / "jpeg").is_dir() else []
     for photo in photos[: 2 if quick else len(photos)]:
-        seeds.append(_synthetic(f"photo:{photo.stem}@{body.model}", str(photo), body))
+        seeds.append(_synthetic(f"photo:{photo.stem}", str(photo), profile))
     return _balance_splits(seeds)
 
 

@@ -45,8 +45,7 @@ def ensure_pair() -> tuple[Path, Path]:
             model=body.model,
             serial=body.serial,
             sensor_seed=body.sensor_seed,
-            preview=True,
-            lossless=True,  # like an in-camera file: LibRaw must decode lossless JPEG
+            **body.dng_kw(),  # in-camera layout: lossless JPEG, preview, masked borders
         )
         del scene
         develop_jpeg(dng, jpeg, quality=92)
@@ -156,7 +155,7 @@ def summary(runs: dict[str, list[dict[str, object]]], engine: str, n: int) -> li
         f"- command: `python -m bench.speed --runs {n}`",
         f"- engine: `{engine}` at {report.revision()}",
         f"- input: synthetic {w}x{h} ({w * h / 1e6:.0f} MP) 14-bit lossless-JPEG DNG with "
-        "preview + q92 JPEG, "
+        "preview and optical-black borders + q92 JPEG, "
         f"each run in a fresh subprocess; medians of {n} runs",
         "",
         "| task | median s (work) | median s (wall incl. startup) | peak RSS MB | errors |",

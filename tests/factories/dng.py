@@ -81,6 +81,7 @@ _DNG_KW = {
     "gps",
     "preview",
     "lossless",
+    "optical_black",
     "exposure_time",
     "fnumber",
     "focal_length",
@@ -257,6 +258,7 @@ def write_bayer_dng(
     focal_length: float = 35,
     lens: str = "SynthLens 35mm",
     lossless: bool = False,
+    optical_black: int = 0,
 ) -> Path:
     """Write `scene_linear` (HxWx3 linear RGB, even H and W) as an RGGB Bayer DNG.
 
@@ -265,6 +267,9 @@ def write_bayer_dng(
     (lat, lon[, alt_m]). `datetime` is EXIF-style "YYYY:MM:DD HH:MM:SS".
     `lossless=True` stores the mosaic as lossless-JPEG tiles like most camera DNGs
     (needs imagecodecs); `preview=True` embeds a camera-style preview in IFD0.
+    `optical_black` > 0 adds masked (light-shielded) columns on the left and rows on
+    the top, that wide, holding only black level + read noise, as real sensors have;
+    ActiveArea/MaskedAreas describe them, so LibRaw's visible image is `scene_linear`.
     """
     path = Path(path)
     dt = datetime or "2024:06:01 12:00:00"
@@ -299,6 +304,13 @@ def write_bayer_dng(
         (50717, "SHORT", [2**bits - 1]),  # WhiteLevel
     ]
     thumb = _preview(raw, black, bits) if preview else None
+    if optical_black:
+        raw = _with_optical_black(raw, optical_black, black, bits, iso, seed, noise)
+        ob, (fh, fw) = optical_black, raw.shape
+        raw_ifd += [
+            (50829, "LONG", [ob, ob, fh, fw]),  # ActiveArea: top, left, bottom, right
+            (50830, "LONG", [0, 0, ob, fw, ob, 0, fh, ob]),  # MaskedAreas: top strip, left
+        ]
     data = write_dng_bytes(
         raw, ifd0, raw_ifd, SOFTWARE, preview=thumb, bits=bits, lossless=lossless
     )
@@ -324,6 +336,22 @@ def write_bayer_dng(
         exif.append((37393, "LONG", [int(image_number)]))  # ImageNumber
     append_pointer_ifds(path, exif, gps_tags(gps) if gps else None)
     return path
+
+
+def _with_optical_black(
+    raw: np.ndarray, ob: int, black: int, bits: int, iso: float, seed: int, noise: bool
+) -> np.ndarray:
+    """Surround the mosaic's top and left with masked pixels (dark: black + read noise)."""
+    if ob % 2:
+        raise ValueError("optical_black must be even to keep the CFA phase")
+    h, w = raw.shape
+    gain = (2**bits - 1 - black) / FULL_WELL_E * (iso / 100.0)
+    sigma = float(np.hypot(READ_NOISE_E * gain, ADC_NOISE_DN)) if noise else 0.0
+    rng = np.random.default_rng([seed, 0x0B1AC])
+    full = np.rint(black + sigma * rng.standard_normal((h + ob, w + ob), dtype=np.float32))
+    full = np.clip(full, 0, 2**bits - 1).astype(np.uint16)
+    full[ob:, ob:] = raw
+    return full
 
 
 def _preview(raw: np.ndarray, black: int, bits: int) -> np.ndarray:

@@ -195,3 +195,16 @@ def test_twelve_bit_sensors_and_capture_time_are_honoured(tmp_path: Path) -> Non
     with open(jpeg, "rb") as f:
         tags = exifread.process_file(f, details=False)
     assert str(tags["EXIF DateTimeOriginal"]) == "2025:03:04 05:06:07"
+
+
+def test_optical_black_borders_are_masked_dark_pixels(tmp_path: Path) -> None:
+    scene = render_scene("coffee", (200, 120))
+    plain = write_bayer_dng(tmp_path / "p.dng", scene, seed=5)
+    masked = write_bayer_dng(tmp_path / "m.dng", scene, seed=5, optical_black=16)
+    with rawpy.imread(str(plain)) as a, rawpy.imread(str(masked)) as b:
+        assert b.raw_image.shape == (136, 216)
+        assert (b.sizes.top_margin, b.sizes.left_margin) == (16, 16)
+        assert np.array_equal(a.raw_image_visible, b.raw_image_visible)
+        assert b.raw_pattern.tolist() == [[0, 1], [3, 2]]
+        border = b.raw_image[:16].astype(np.float64)
+    assert abs(border.mean() - 512) < 1.0 and 1.0 < border.std() < 5.0
