@@ -43,4 +43,16 @@ def test_a_forged_jpeg_is_not_authentic_with_the_pasted_area_outlined(
     assert page.locator("svg rect.region").count() >= 1
     screenshots(page, "report-forged")
     expect(page.locator("#regions tbody tr")).not_to_have_count(0)
+
+    # Deleting asks first, in a dialog; cancelling keeps the report.
+    page.get_by_role("link", name="Delete…").click()
+    dialog = page.locator("#delete-dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    page.get_by_role("link", name="Delete…").click()
+    dialog.get_by_role("button", name="Delete for good").click()
+    page.wait_for_url("**/dashboard/")
+    expect(page.locator(".messages")).to_contain_text("Deleted")
+    expect(page.locator(".vrow")).to_have_count(0)
     assert requests.foreign(live.url) == []
