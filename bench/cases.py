@@ -1,7 +1,7 @@
 """The labelled case set: which kinds exist, and how one case's files are built.
 
 A case is (RAW, JPEG, expected verdict, optional true mask). Cases are cached under
-var/bench/cases/<id>/ and rebuilt only when missing or when CASES_VERSION changes,
+var/bench/cases/<id>__<seed>/ and rebuilt only when missing or when CASES_VERSION changes,
 so repeated bench runs measure the engine, not the generator.
 """
 
