@@ -149,7 +149,11 @@
   document.getElementById("id_files").addEventListener("change", function (e) { accept(e.target.files); e.target.value = ""; });
   ["raw", "image"].forEach(function (which) {
     document.getElementById("id_" + which).addEventListener("change", function (e) {
-      if (e.target.files.length) accept(e.target.files);
+      if (!e.target.files.length) return;
+      var misplaced = kind(e.target.files[0]) !== which;
+      accept(e.target.files);
+      // A JPEG picked in the RAW slot (or the reverse) moved to its own slot.
+      if (misplaced) e.target.value = "";
     });
   });
   ["dragenter", "dragover"].forEach(function (type) {

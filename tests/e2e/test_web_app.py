@@ -117,7 +117,12 @@ def test_the_free_plans_sixth_upload_shows_the_upgrade_message(page_factory, liv
         files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}]
     )
     expect(page.locator("#upload-errors")).to_contain_text("neither a camera RAW")
-    upload(page, raw, jpeg)
+    # Each file lands in its own slot whichever picker was used.
+    page.get_by_label("Camera RAW file").set_input_files(str(jpeg))
+    page.get_by_label("Published JPEG").set_input_files(str(raw))
+    expect(page.locator("#slot-raw .slot-name")).to_contain_text(raw.name)
+    expect(page.locator("#slot-image .slot-name")).to_contain_text(jpeg.name)
+    page.get_by_role("button", name="Upload and verify").click()
     errors = page.locator("#upload-errors")
     expect(errors).to_contain_text("upgrade")
     expect(errors.get_by_role("link", name="See the plans and upgrade")).to_have_attribute(
