@@ -20,9 +20,9 @@ from PIL import Image
 from bench import edits, manipulations, recapture
 from bench.imaging import load_display, save_jpeg
 from bench.seeds import BODIES, VAR, Seed, seed_int, slug
-from tests.factories.dng import develop_jpeg, write_bayer_dng
+from tests.factories.dng import write_bayer_dng
 
-CASES_VERSION = 10
+CASES_VERSION = 11
 CASES_DIR = VAR / "cases"
 
 
@@ -126,6 +126,37 @@ def build_case(kind: str, index: int, seed: Seed, seeds: list[Seed]) -> Case:
     return case
 
 
+SOFTWARE = (
+    "Adobe Photoshop Lightroom Classic 13.0 (Windows)",
+    "Adobe Photoshop 25.0 (Macintosh)",
+    "darktable 4.6.1",
+    "Capture One 23 Macintosh",
+    "RawTherapee 5.10",
+    "GIMP 2.10.36",
+)
+
+
+def _software(case: Case) -> str:
+    """Editors are drawn from one pool for every kind: Software must not give the label away."""
+    rng = np.random.default_rng(seed_int("software", case.case_id, case.seed))
+    return str(rng.choice(SOFTWARE))
+
+
+def _develop_and_save(raw: Path, case: Case, rng: np.random.Generator) -> None:
+    """A plain LibRaw rendition of `raw`, exported like every other case's JPEG."""
+    import rawpy
+
+    with rawpy.imread(str(raw)) as r:
+        img = r.postprocess(use_camera_wb=True).astype(np.float32) / 255
+    save_jpeg(
+        img,
+        Path(case.jpeg_path),
+        raw_path=raw,
+        quality=int(rng.integers(85, 97)),
+        software=_software(case),
+    )
+
+
 def _donor(seed: Seed, seeds: list[Seed]) -> manipulations.Donor:
     # prefer synthetic donors: decoding a 9 MP real RAW per splice would dominate build time
     others = [s for s in seeds if s.name != seed.name and s.origin == "synthetic"]
@@ -149,6 +180,7 @@ def _build_authentic(
         raw_path=seed.raw_path,
         quality=r.quality,
         orientation=r.orientation,
+        software=_software(case),
     )
     case.params, case.dust_share = {**r.params, "quality": r.quality}, r.dust_share
 
@@ -165,7 +197,7 @@ def _build_local(
         Path(case.jpeg_path),
         raw_path=seed.raw_path,
         quality=r.quality,
-        software="Adobe Photoshop 25.0",
+        software=_software(case),
     )
     Image.fromarray(mask.astype(np.uint8) * 255).save(cdir / "mask.png")
     case.mask_path, case.area_share = str(cdir / "mask.png"), float(mask.mean())
@@ -178,16 +210,28 @@ def _build_pair_forgery(
     jpeg = Path(case.jpeg_path)
     if case.kind == "other_scene":
         other = _donor(seed, seeds)(rng)
-        save_jpeg(other, jpeg, raw_path=seed.raw_path, quality=int(rng.integers(85, 97)))
+        save_jpeg(
+            other,
+            jpeg,
+            raw_path=seed.raw_path,
+            quality=int(rng.integers(85, 97)),
+            software=_software(case),
+        )
     elif case.kind == "burst_frame":
         frame = seed.write_frame(cdir / "frame_b.dng", noise_seed=int(rng.integers(2**31)))
-        develop_jpeg(frame, jpeg, quality=int(rng.integers(85, 97)))
+        _develop_and_save(frame, case, rng)
         case.params = {"frame_b": str(frame)}
     elif case.kind.startswith("fake_raw"):
         r = edits.start(seed, rng)
         if rng.random() < 0.5:
             r = edits.mild_global(r, seed, rng)
-        save_jpeg(r.img, jpeg, raw_path=seed.raw_path, quality=int(rng.integers(75, 97)))
+        save_jpeg(
+            r.img,
+            jpeg,
+            raw_path=seed.raw_path,
+            quality=int(rng.integers(75, 97)),
+            software=_software(case),
+        )
         noisy = case.kind == "fake_raw_noisy"
         fake = manipulations.fake_raw(
             load_display(jpeg),
@@ -214,7 +258,7 @@ def _build_pair_forgery(
             sensor_seed=body.sensor_seed,
             **body.dng_kw(),  # the recapturing body writes its usual container
         )
-        develop_jpeg(raw, jpeg, quality=int(rng.integers(85, 97)))
+        _develop_and_save(raw, case, rng)
         case.raw_path = str(raw)
     else:
         raise ValueError(f"no builder for {case.kind}")
