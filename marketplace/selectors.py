@@ -106,3 +106,10 @@ def listing_sales_analytics(*, listing: Listing, start: dt.date, end: dt.date) -
         "total_revenue_cents": sum(d["revenue_cents"] for d in daily),
         "daily_sales": daily,
     }
+
+
+def verification_has_paid_sales(*, verification: object) -> bool:
+    """True when buyers hold licenses on this photo (deleting it would break their downloads)."""
+    return Purchase.objects.filter(
+        listing__verification=verification, status=PurchaseStatus.PAID
+    ).exists()
