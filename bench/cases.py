@@ -22,7 +22,7 @@ from bench.imaging import load_display, save_jpeg
 from bench.seeds import BODIES, VAR, Seed, seed_int, slug
 from tests.factories.dng import write_bayer_dng
 
-CASES_VERSION = 11
+CASES_VERSION = 12
 CASES_DIR = VAR / "cases"
 
 
@@ -78,10 +78,9 @@ def plan(seeds: list[Seed], kinds: list[str], n: int) -> list[tuple[str, int, Se
 
 
 def _identity(seed: Seed) -> dict[str, Any]:
-    """Make/model/serial a forger copies from the genuine RAW into a fake one."""
-    if seed.body is not None:
-        b = seed.body
-        return {"make": b.make, "model": b.model, "serial": b.serial}
+    """The capture facts a careful forger copies from the genuine RAW into a fake one
+    (camera, serial, time, exposure), as write_bayer_dng keywords; unknown ones are
+    left to the factory's defaults."""
     try:
         import exifread
 
@@ -89,11 +88,35 @@ def _identity(seed: Seed) -> dict[str, Any]:
             tags = exifread.process_file(f, details=False)
     except Exception:  # non-TIFF RAWs: the forger has nothing to copy
         tags = {}
-    return {
-        "make": str(tags.get("Image Make", "Unknown")).strip(),
-        "model": str(tags.get("Image Model", "Unknown")).strip(),
-        "serial": str(tags.get("EXIF BodySerialNumber", "")).strip(),
+
+    def text(key: str) -> str | None:
+        value = str(tags[key]).strip() if key in tags else ""
+        return value or None
+
+    def number(key: str) -> float | None:
+        try:
+            v = tags[key].values[0]
+            v = float(v.numerator) / float(v.denominator) if hasattr(v, "numerator") else float(v)
+        except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError):
+            return None
+        return v if v > 0 else None
+
+    out: dict[str, Any] = {
+        "make": text("Image Make") or "Unknown",
+        "model": text("Image Model") or "Unknown",
+        "serial": text("EXIF BodySerialNumber") or "",
+        "datetime": text("EXIF DateTimeOriginal"),
+        "lens": text("EXIF LensModel"),
+        "exposure_time": text("EXIF ExposureTime"),
+        "fnumber": number("EXIF FNumber"),
+        "focal_length": number("EXIF FocalLength"),
+        "iso": number("EXIF ISOSpeedRatings"),
     }
+    if out["exposure_time"] == "0":
+        out["exposure_time"] = None
+    if out["iso"] is not None:
+        out["iso"] = int(out["iso"])
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def build_case(kind: str, index: int, seed: Seed, seeds: list[Seed]) -> Case:

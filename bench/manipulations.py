@@ -242,12 +242,12 @@ def fake_raw(
     rng: np.random.Generator,
     identity: dict[str, Any],
 ) -> Path:
-    """A RAW synthesised from a JPEG's linearised pixels, claiming the seed's camera."""
+    """A RAW synthesised from a JPEG's linearised pixels, claiming the seed's camera
+    and capture facts (`identity`: write_bayer_dng keywords copied from the real RAW)."""
     from tests.factories.dng import write_bayer_dng
 
     h, w = (jpeg_img.shape[0] // 2) * 2, (jpeg_img.shape[1] // 2) * 2
     lin = srgb_to_linear(jpeg_img[:h, :w]) * np.float32(rng.uniform(0.7, 1.0))
-    iso = int(rng.choice([100, 200, 400, 800, 1600]))
     # a careful faker mimics a camera's container, masked borders included
     mimic = bool(rng.random() < 0.5)
     layout = {"lossless": mimic, "preview": mimic, "optical_black": 32 if mimic else 0}
@@ -257,7 +257,6 @@ def fake_raw(
         **layout,
         seed=int(rng.integers(2**31)),
         noise=noise,
-        iso=iso,
         sensor_seed=int(rng.integers(1000)),
         **identity,
     )
