@@ -144,6 +144,9 @@ def sign_jpeg(jpeg_bytes: bytes, assertion: dict[str, Any]) -> bytes:
     context = c2pa.Context(c2pa.Settings.from_dict({"builder": {"thumbnail": {"enabled": False}}}))
     out = io.BytesIO()
     with c2pa.Builder(manifest, context=context) as builder:
+        # An edit of the JPEG we verified: c2pa makes it the parent ingredient (keeping any
+        # credentials it already carried) and records the c2pa.opened action first.
+        builder.set_intent(c2pa.C2paBuilderIntent.EDIT)
         builder.sign(signer, "image/jpeg", io.BytesIO(jpeg_bytes), out)
     return out.getvalue()
 
