@@ -27,11 +27,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ap.add_argument("--quick", action="store_true", help="few seeds, small frames, n=2")
-    ap.add_argument("--n", type=int, default=None, help="cases per kind (default 12; quick 2)")
+    ap.add_argument("--n", type=int, default=None, help="cases per kind (default 8; quick 2)")
     ap.add_argument("--only", action="append", default=[], help="kind(s) or category(ies)")
     ap.add_argument("--seeds", default="", help="only seeds whose name contains this")
     ap.add_argument("--split", choices=["all", "tuning", "heldout"], default="all")
-    ap.add_argument("--jobs", type=int, default=1, help="worker processes (machine has 2 cores)")
+    ap.add_argument("--jobs", type=int, default=None, help="worker processes (default 2; quick 1)")
     ap.add_argument("--timeout", type=int, default=300, help="seconds per case")
     ap.add_argument(
         "--engine",
@@ -56,7 +56,8 @@ def select_kinds(only: list[str]) -> list[str]:
 
 
 def run_accuracy(a: argparse.Namespace, command: str) -> None:
-    n = a.n or (2 if a.quick else 12)
+    n = a.n or (2 if a.quick else 8)
+    a.jobs = a.jobs or (1 if a.quick else 2)
     t0 = time.perf_counter()
     seeds = discover_seeds(quick=a.quick)
     seeds_in = [s for s in seeds if (a.split == "all" or s.split == a.split) and a.seeds in s.name]
