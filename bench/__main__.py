@@ -1,7 +1,8 @@
 """`python -m bench`: the accuracy harness, then the speed bench; writes docs/benchmarks.md.
 
-python -m bench --quick               small case set for development (~1-3 min)
-python -m bench --n 20 --jobs 2       full run: 20 cases per kind on 2 workers
+python -m bench --quick               small case set for development (~5-10 min, 1 worker)
+python -m bench                       full: 8 cases per kind on 2 workers, then speed
+python -m bench --n 20 --no-speed     more cases per kind, accuracy only
 python -m bench --only splice,text    some kinds only (repeatable / comma-separated)
 python -m bench --list                print the kinds and exit
 python -m bench --speed-only          only the 24 MP speed bench (bench/speed.py)
