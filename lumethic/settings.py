@@ -7,6 +7,7 @@ DATABASE_URL (PostgreSQL), REDIS_URL (django-q2 broker), AWS_STORAGE_BUCKET_NAME
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -28,7 +29,9 @@ def _secret_key() -> str:
     key = env_str("DJANGO_SECRET_KEY")
     if key:
         return key
-    if not DEBUG and env_bool("LUMETHIC_REQUIRE_SECRET", default=False):
+    https_site = env_str("SITE_URL").startswith("https://")
+    production = env_bool("LUMETHIC_PRODUCTION", default=https_site and not DEBUG)
+    if not DEBUG and (production or env_bool("LUMETHIC_REQUIRE_SECRET", default=False)):
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
     # Development: a stable random key kept beside the data, never committed.
     path = VAR_DIR / "secret_key"
@@ -66,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lumethic.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,7 +121,8 @@ else:
             },
             # A file, not shared-cache memory: tests then see the same locking
             # (WAL + busy timeout) as the running service.
-            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
+            # Per process, so parallel runs (xdist, several checkouts) never share it.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -288,14 +293,30 @@ DOWNLOAD_WINDOW_DAYS = env_int("DOWNLOAD_WINDOW_DAYS", 7, minimum=1)
 OVERAGE_PRICE_CENTS = env_int("OVERAGE_PRICE_CENTS", 25, minimum=0)
 
 # --- Security ------------------------------------------------------------------------
-# Off by default because `make run` serves plain HTTP on loopback; production sets it.
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
+# One switch turns on everything that needs HTTPS: secure cookies, HSTS, the
+# HTTPS redirect. It follows SITE_URL (an https:// site outside DEBUG is
+# production) and can be forced either way with LUMETHIC_PRODUCTION. `make run`
+# serves http://127.0.0.1, so login keeps working there with plain cookies.
+PRODUCTION = env_bool("LUMETHIC_PRODUCTION", default=SITE_URL.startswith("https://") and not DEBUG)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off when LUMETHIC_PRODUCTION is on")
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# Behind a TLS-terminating proxy, trust its X-Forwarded-Proto (only when told to).
+if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The health check is probed over plain HTTP by load balancers.
+SECURE_REDIRECT_EXEMPT = [r"^v1/public/health$"]
 
 LOGGING = {
     "version": 1,

@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
-from rest_framework.exceptions import ErrorDetail
+from rest_framework.exceptions import ErrorDetail, PermissionDenied
 
 from lumethic.api.errors import PaymentRequired, RequestValidationError
 from lumethic.models import Account, User
@@ -157,7 +157,19 @@ def _create_reserved(
     return verification
 
 
+class VerificationLocked(PermissionDenied):
+    default_detail = "This verification cannot be deleted."
+
+
 def verification_delete(*, verification: Verification) -> None:
+    from marketplace.selectors import verification_has_paid_sales
+
+    if verification_has_paid_sales(verification=verification):
+        # Buyers hold licences on this photo; deleting it would break their downloads.
+        raise VerificationLocked(
+            "This photo has been sold under licence, so it cannot be deleted; "
+            "deactivate its listing instead."
+        )
     names = [
         f.name
         for f in (

@@ -19,7 +19,7 @@ from verifications import presentation as present
 from verifications.forms import DashboardFilterForm
 from verifications.models import Status, Verification
 from verifications.selectors import verification_get, verification_list
-from verifications.services import verification_create, verification_delete
+from verifications.services import VerificationLocked, verification_create, verification_delete
 
 PAGE_SIZE = 20
 RAW_EXTENSIONS = ("cr2", "cr3", "arw", "nef", "dng", "raf", "orf", "rw2", "pef", "srw")
@@ -141,7 +141,11 @@ def delete(request: HttpRequest, verification_id: object) -> HttpResponse:
     v = _get_or_404(request, verification_id)
     if request.method == "POST":
         name = v.name
-        verification_delete(verification=v)
+        try:
+            verification_delete(verification=v)
+        except VerificationLocked as exc:
+            messages.error(request, str(exc.detail))
+            return redirect("verification-report", verification_id=v.pk)
         messages.success(request, f"Deleted “{name}” and its files.")
         return redirect("dashboard")
     return render(request, "verifications/delete.html", {"v": v})

@@ -116,3 +116,29 @@ def test_thumbnail_is_404_until_the_worker_made_one_then_redirects(alice, client
     assert response.status_code == 302
     body = alice.client.get(f"/v1/verifications/{v.pk}").json()
     assert body["image_thumbnail_url"].endswith(f"/v1/verifications/{v.pk}/renditions/thumbnail")
+
+
+def test_a_photo_sold_under_licence_cannot_be_deleted_403(alice, bob):
+    from marketplace.models import Listing, Purchase
+
+    v = make_verification(alice.account)
+    listing = Listing.objects.create(
+        account=alice.account, verification=v, title="t", price_personal_cents=500
+    )
+    purchase = Purchase.objects.create(
+        listing=listing,
+        buyer_account=bob.account,
+        license_type="personal",
+        currency="usd",
+        price_cents=500,
+    )
+    Purchase.objects.filter(pk=purchase.pk).update(status="paid")
+    response = alice.client.delete(f"/v1/verifications/{v.pk}")
+    assert response.status_code == 403
+    assert "sold under licence" in response.json()["detail"]
+    assert Verification.objects.filter(pk=v.pk).exists()
+
+    Purchase.objects.filter(pk=purchase.pk).update(
+        status="pending"
+    )  # an unpaid checkout does not lock it
+    assert alice.client.delete(f"/v1/verifications/{v.pk}").status_code == 200
