@@ -63,7 +63,7 @@ def run_accuracy(a: argparse.Namespace, command: str) -> None:
     seeds = discover_seeds(quick=a.quick)
     seeds_in = [s for s in seeds if (a.split == "all" or s.split == a.split) and a.seeds in s.name]
     for s in seeds_in:
-        _ = s.honest_jpeg  # build seed files once, before workers fork
+        _ = s.honest_jpeg  # build seed files once, before the workers start
     todo = [
         (kind, i, seed.name, a.timeout) for kind, i, seed in plan(seeds_in, select_kinds(a.only), n)
     ]

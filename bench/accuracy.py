@@ -150,7 +150,8 @@ def run_all(
         return rows
     import multiprocessing as mp
 
-    ctx = mp.get_context("fork")
+    # not fork: LibRaw's OpenMP threads, started in the parent, deadlock forked children
+    ctx = mp.get_context("spawn")
     with ctx.Pool(
         jobs, initializer=init_worker, initargs=(engine, seeds), maxtasksperchild=20
     ) as pool:
