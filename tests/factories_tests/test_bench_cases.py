@@ -109,3 +109,46 @@ def test_region_iou_boxes_an_irregular_mask_unless_asked_for_pixels(tmp_path: Pa
 def test_verdicts_are_read_from_booleans_and_words() -> None:
     assert verdict(True) == "authentic" and verdict(False) == "not_authentic"
     assert verdict("Authentic") == "authentic" and verdict("not_authentic") == "not_authentic"
+
+
+def _row(kind: str, split: str, result: str, conf: float, **kw: object) -> dict[str, object]:
+    spec = KINDS[kind]
+    passed = result == "authentic"
+    return {
+        "case_id": f"{kind}-000",
+        "kind": kind,
+        "category": spec.category,
+        "split": split,
+        "expect_authentic": spec.expect_authentic,
+        "seed": "s",
+        "raw_path": "r",
+        "jpeg_path": "j",
+        "area_share": 0.02,
+        "result": result,
+        "confidence": conf,
+        "regions": [],
+        "seconds": 1.0,
+        "passed": passed,
+        "correct": result != "error" and passed == spec.expect_authentic,
+        **kw,
+    }
+
+
+def test_scoring_tables_count_verdicts_errors_and_iou() -> None:
+    from bench.accuracy import calibration_lines, kind_table, target_lines, verificator_lines
+
+    rows = [
+        _row("original", "tuning", "authentic", 0.9),
+        _row("original", "tuning", "not_authentic", 0.95, failed_by=["local_tamper"]),
+        _row("splice", "tuning", "not_authentic", 0.99, iou=0.7, failed_by=["local_tamper"]),
+        _row("splice", "heldout", "error", 0.0, error="boom"),
+    ]
+    table = "\n".join(kind_table(rows, "tuning"))
+    assert "| original | authentic | 2 | 50 % | 0 |" in table
+    assert "| splice | local | 1 | 100 % | 0 | 0.99 | 100 % | 0.70 |" in table
+    targets = "\n".join(target_lines(rows, "tuning"))
+    assert "| authentic cases wrongly rejected | 50 % | 2 |" in targets
+    assert "| local manipulations ≥ 1 % of frame, detected | 100 % | 1 |" in targets
+    assert "| splice | local | 1 | 0 % | 1 |" in "\n".join(kind_table(rows, "heldout"))
+    assert "[0.95,1.00): n=2 acc=50 %" in calibration_lines(rows, "tuning")[0]
+    assert "| local_tamper | 50 % | 100 % |" in "\n".join(verificator_lines(rows, "tuning"))
