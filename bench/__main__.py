@@ -6,14 +6,17 @@ python -m bench --n 20 --no-speed     more cases per kind, accuracy only
 python -m bench --only splice,text    some kinds only (repeatable / comma-separated)
 python -m bench --list                print the kinds and exit
 python -m bench --speed-only          only the 24 MP speed bench (bench/speed.py)
+python -m bench --rescore var/bench/results-X.jsonl   tables from a (partial) results file
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from bench import accuracy, report
@@ -43,6 +46,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--speed-only", action="store_true")
     ap.add_argument("--speed-runs", type=int, default=3)
     ap.add_argument("--list", action="store_true", help="list kinds and exit")
+    ap.add_argument("--rescore", metavar="JSONL", help="rebuild the tables from a results file")
     return ap.parse_args(argv)
 
 
@@ -72,10 +76,14 @@ def run_accuracy(a: argparse.Namespace, command: str) -> None:
         f"{len(todo)} cases, engine {a.engine}, jobs {a.jobs}",
         flush=True,
     )
+    results = VAR / f"results-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.jsonl"
+    results.parent.mkdir(parents=True, exist_ok=True)
     done = [0]
 
     def progress(row: dict[str, Any]) -> None:
         done[0] += 1
+        with open(results, "a") as f:  # row by row: an interrupted run keeps its data
+            f.write(json.dumps(row, default=str) + "\n")
         mark = "ok " if row["correct"] else "BAD"
         extra = row.get("error") or f"{row['result']} {row['confidence']:.2f}"
         print(
@@ -85,20 +93,28 @@ def run_accuracy(a: argparse.Namespace, command: str) -> None:
         )
 
     rows = accuracy.run_all(todo, engine=a.engine, seeds=seeds, jobs=a.jobs, progress=progress)
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
-    results = VAR / f"results-{stamp}.jsonl"
-    accuracy.save_rows(rows, str(results))
-    lines = [
-        "## Accuracy",
-        "",
-        f"- date: {report.stamp()}",
-        f"- machine: {report.machine()}",
+    header = [
         f"- command: `{command}`",
         f"- engine: `{a.engine}` at {report.revision()}",
         f"- cases: {len(rows)} from {len(seeds_in)} seeds; n={n} per kind; "
         f"wall {time.perf_counter() - t0:.0f} s; rows in `{results.relative_to(VAR.parents[1])}`",
-        "",
     ]
+    publish(rows, header)
+
+
+def rescore(path: Path, command: str) -> None:
+    """Rebuild the accuracy section from a results file (also a partial, interrupted one)."""
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    header = [
+        f"- command: `{command}` (tables rebuilt from `{path}`, {len(rows)} rows)",
+        f"- engine revision now: {report.revision()}",
+    ]
+    publish(rows, header)
+
+
+def publish(rows: list[dict[str, Any]], header: list[str]) -> None:
+    lines = ["## Accuracy", "", f"- date: {report.stamp()}", f"- machine: {report.machine()}"]
+    lines += [*header, ""]
     for split in ("tuning", "heldout"):
         if not any(r["split"] == split for r in rows):
             continue
@@ -127,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.list:
         for k, spec in KINDS.items():
             print(f"{k:<20} {spec.category}")
+        return 0
+    if a.rescore:
+        rescore(Path(a.rescore), command)
         return 0
     if not a.speed_only:
         run_accuracy(a, command)

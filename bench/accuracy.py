@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import signal
 import statistics
 import time
@@ -298,9 +297,3 @@ def failures(rows: list[dict[str, Any]], limit: int = 15) -> list[str]:
             f"{r['raw_path']} {r['jpeg_path']}"
         )
     return out
-
-
-def save_rows(rows: list[dict[str, Any]], path: str) -> None:
-    with open(path, "w") as f:
-        for r in rows:
-            f.write(json.dumps(r, default=str) + "\n")
