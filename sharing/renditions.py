@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from lumethic.files import local_copy
+from provenance import c2pa
 from sharing import imaging
 from sharing.models import Share
 from sharing.selectors import share_url
@@ -86,6 +87,9 @@ def signed_original(*, verification: Verification, share: Share) -> str:
     ):
         out = Path(tmp) / "signed.jpg"
         imaging.compose_signed(src, out, info)
+        if verification.result:  # authentic: our signed verdict travels with it (C2PA)
+            assertion = c2pa.verification_assertion(verification, share_url=info.share_url)
+            out.write_bytes(c2pa.sign_jpeg_or_keep(out.read_bytes(), assertion))
         _store(name, out)
     _prune(verification, "signed-", keep=name)
     return name

@@ -228,6 +228,7 @@ class Match:
     shift: tuple[int, int]  # (dy, dx) in green-plane pixels; (0, 0) for aligned frames
     correlation: float  # normalised correlation at the peak
     aligned: bool  # True when the frames agreed and only the zero shift was tested
+    neighbour_pce: float = 0.0  # the strongest shift next to the peak, on the same scale
 
     def matched(self, threshold: float = PCE_THRESHOLD) -> bool:
         return self.pce >= threshold
@@ -239,13 +240,13 @@ def _pad(a: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return out
 
 
-def pce(data: GreenData, fingerprint: Fingerprint) -> Match:
+def pce(data: GreenData, fingerprint: Fingerprint, *, k: np.ndarray | None = None) -> Match:
     """PCE of the RAW against a fingerprint: sum_x W(x) I(x) K(x + s) over shifts s.
 
     W I correlated with K is exactly W correlated with the predicted PRNU term I K at
     every shift, so one FFT product serves both the aligned and the searched case.
     """
-    k = fingerprint.estimate()
+    k = fingerprint.estimate() if k is None else k  # callers testing many RAWs pass it once
     aligned = fingerprint.compatible(data)
     a = data.residual * data.intensity
     if not aligned:  # another frame size or window: embed both and search every shift
@@ -266,7 +267,16 @@ def pce(data: GreenData, fingerprint: Fingerprint) -> Match:
     mask[np.ix_(rows, cols)] = False
     energy = float(np.mean(xc[mask] ** 2))
     value = float(np.sign(peak) * peak * peak / max(energy, 1e-30))
+    ring = np.abs(xc[np.ix_(rows, cols)])
+    ring[r, r] = 0.0
+    neighbour = float(ring.max() ** 2 / max(energy, 1e-30))
     norm = float(np.sqrt(np.sum(a * a, dtype=np.float64) * np.sum(k * k, dtype=np.float64)))
     dy = int(py if py <= h // 2 else py - h)
     dx = int(px if px <= w // 2 else px - w)
-    return Match(pce=value, shift=(dy, dx), correlation=peak / (norm or 1.0), aligned=aligned)
+    return Match(
+        pce=value,
+        shift=(dy, dx),
+        correlation=peak / (norm or 1.0),
+        aligned=aligned,
+        neighbour_pce=neighbour,
+    )
