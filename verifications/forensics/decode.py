@@ -15,6 +15,7 @@ from PIL import Image
 from .errors import UnreadableInput
 
 MAX_PIXELS = 120_000_000
+DECODE_LONG = 1536  # px: JPEGs are decoded at the smallest DCT scale at least this long
 # A camera frame smaller than this is a test fixture or a fabrication, not a capture.
 MIN_SIDE = 128
 # Even lossy camera RAWs spend ~2 bits per photosite; 0.4 bits means the data is gone.
@@ -52,6 +53,7 @@ class ImageData:
     format: str
     rgb: np.ndarray  # uint8 HxWx3, displayed orientation (EXIF orientation applied)
     stored_size: tuple[int, int]  # width, height as stored in the file
+    scale: float  # rgb pixels per displayed image pixel (JPEG decoded at reduced size)
     orientation: int
     exif_bytes: bytes | None
     quant_tables: dict[int, list[int]] | None
@@ -110,7 +112,10 @@ def _decode(path: Path, target_long: int) -> RawData:
         try:
             mosaic = raw.raw_image_visible.copy()
             stack = mosaic.ndim == 3
-            full = None if stack else raw.raw_image.copy()
+            # Only the masked borders of the full readout are used: keep those, not 2x the data.
+            full = (
+                None if stack or (s.top_margin < 4 and s.left_margin < 4) else raw.raw_image.copy()
+            )
         except Exception as exc:
             raise UnreadableInput(
                 "raw", f"The RAW sensor data is truncated or missing ({_why(exc)})."
@@ -272,6 +277,11 @@ def load_image(path: str | Path) -> ImageData:
         sub = _subsampling(im)
     exif_bytes = im.info.get("exif")
     try:
+        if fmt == "JPEG" and max(w, h) >= 2 * DECODE_LONG:
+            # The analyses work at ~1000 px: let libjpeg skip the fine DCT detail we'd discard.
+            im.draft(
+                "RGB", (max(1, w * DECODE_LONG // max(w, h)), max(1, h * DECODE_LONG // max(w, h)))
+            )
         im.load()
         rgb_im = _apply_orientation(im.convert("RGB"), orientation)
     except Exception as exc:
@@ -285,6 +295,7 @@ def load_image(path: str | Path) -> ImageData:
         format=fmt,
         rgb=rgb,
         stored_size=(w, h),
+        scale=rgb.shape[1] / (h if orientation in (5, 6, 7, 8) else w),
         orientation=orientation,
         exif_bytes=exif_bytes,
         quant_tables=quant,

@@ -5,7 +5,7 @@ import numpy as np
 from .report import AnalysisResult
 
 # Largest CDF gap (Kolmogorov-Smirnov) between the image and the recipe's prediction, per channel.
-KS_MAX = 0.12
+KS_MAX = 0.2
 LEVEL_SLACK = 4
 # Share of empty 8-bit levels inside the occupied range, beyond what the prediction shows.
 GAP_EXCESS_MAX = 0.35

@@ -12,15 +12,21 @@ from .report import AnalysisResult, Region
 # Colour: ΔE the recipe cannot explain, relative to what texture lets JPEG/demosaic differ by.
 DE_FLOOR = 6.0
 DE_PER_TEXTURE = 0.6
+# Converters and camera profiles disagree most on saturated colours; a hue change of a
+# local recolour moves them by far more than this share of their chroma.
+DE_PER_CHROMA = 0.2
 # Structure: 1 - local SSIM in units of what honest edits leave in textured areas.
 SSIM_DROP_UNIT = 0.35
-EXPOSURE_UNIT = 0.1  # log-ratio of (L+20): ~0.4 EV in mid-tones
+EXPOSURE_UNIT = 0.07  # log-ratio of (L+20): ~0.3 EV in mid-tones
 SEED_SCORE = 1.6  # a region must peak this high somewhere...
 GROW_SCORE = 0.8  # ...and extends while the score stays above this
 REPORT_AREA = 0.0003  # share of frame: smaller blobs are noise
 # A region fails only if the evidence inside it is strong on average: honest edits the recipe
 # models imperfectly (vibrance, local contrast, a different demosaic) leave broad weak residue.
-FAIL_MEAN_SCORE = 1.8
+FAIL_MEAN_SCORE = 1.5
+# ...and stand out from the image's own background residual (90th percentile of the score):
+# an edit the recipe models loosely (local contrast sliders) raises residue everywhere.
+FAIL_OVER_BACKGROUND = 2.5
 FAIL_AREA = 0.0008  # share of frame: dust-spot removal (<= 0.05 %) stays below this
 
 
@@ -45,7 +51,11 @@ def tamper_maps(
     tex_p = blur(grad_mag(lab_p[..., 0]), 2.0)
     tex_t = blur(grad_mag(lab_t[..., 0]), 2.0)
     texture = 0.5 * (tex_p + tex_t)
-    colour = blur(de, 1.5) / (DE_FLOOR + DE_PER_TEXTURE * texture)
+    chroma = np.maximum(
+        np.hypot(lab_p[..., 1], lab_p[..., 2]), np.hypot(lab_t[..., 1], lab_t[..., 2])
+    )
+    tolerance = DE_FLOOR + DE_PER_TEXTURE * texture + DE_PER_CHROMA * blur(chroma, 2.0)
+    colour = blur(de, 1.5) / tolerance
     structure = blur(1.0 - ssim, 1.5) / SSIM_DROP_UNIT
     # Local exposure: a relit area keeps its structure and hue but not its brightness.
     lp, lt = lab_p[..., 0], lab_t[..., 0]
@@ -88,6 +98,22 @@ def find_regions(maps: TamperMaps, valid: np.ndarray, to_image: float) -> list[R
     return regions
 
 
+def fail_score(background: float) -> float:
+    """Mean score a region needs to fail the image, given the image's own residual level."""
+    return max(FAIL_MEAN_SCORE, FAIL_OVER_BACKGROUND * background)
+
+
+def background_level(score: np.ndarray, valid: np.ndarray) -> float:
+    return float(np.percentile(score[valid], 90)) if valid.any() else 0.0
+
+
+def split_regions(regions: list[Region], background: float) -> tuple[list[Region], list[Region]]:
+    """(regions that fail the image, faint or tiny ones reported as retouches)."""
+    need = fail_score(background)
+    failing = [r for r in regions if r.area_share >= FAIL_AREA and r.score >= need]
+    return failing, [r for r in regions if r not in failing]
+
+
 def analyse_local_tamper(
     regions: list[Region], maps: TamperMaps | None, valid: np.ndarray | None
 ) -> AnalysisResult:
@@ -96,8 +122,8 @@ def analyse_local_tamper(
             "explanation": "Local edits could not be checked because the image was not matched to the RAW."
         }
         return AnalysisResult("local_tamper", False, 0.5, details)
-    failing = [r for r in regions if r.area_share >= FAIL_AREA and r.score >= FAIL_MEAN_SCORE]
-    spots = [r for r in regions if r not in failing]
+    background = background_level(maps.score, valid)
+    failing, spots = split_regions(regions, background)
     ok = not failing
     if failing:
         share = sum(r.area_share for r in failing)
@@ -126,7 +152,8 @@ def analyse_local_tamper(
         "seed_score": SEED_SCORE,
         "grow_score": GROW_SCORE,
         "fail_area_share": FAIL_AREA,
-        "fail_mean_score": FAIL_MEAN_SCORE,
+        "fail_mean_score": fail_score(background),
+        "fail_over_background": FAIL_OVER_BACKGROUND,
         "report_area_share": REPORT_AREA,
         "explanation": explanation,
     }

@@ -18,7 +18,13 @@ from .exif_consistency import analyse_exif_consistency
 from .gain_field import fit_gain_field
 from .histogram import analyse_histogram
 from .imaging import resize_long
-from .local_tamper import analyse_local_tamper, find_regions, tamper_maps
+from .local_tamper import (
+    analyse_local_tamper,
+    background_level,
+    find_regions,
+    split_regions,
+    tamper_maps,
+)
 from .raw_integrity import analyse_raw_integrity
 from .recapture import analyse_recapture
 from .rendition_similarity import analyse_rendition_similarity, structure_maps
@@ -122,6 +128,7 @@ def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
     with clock.stage("registration"):
         target_u8, a_scale = resize_long(img.rgb, ANALYSIS_LONG)
         target = target_u8.astype(np.float32) * (1 / 255.0)
+        a_scale *= img.scale  # analysis pixels per displayed image pixel
         cmp.to_image = 1 / a_scale
         reg = reg_mod.register(raw.rendition, target)
         warped = valid = sat = None
@@ -170,5 +177,13 @@ def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
             cmp.score = maps.score
             cmp.regions = find_regions(maps, cmp.valid, cmp.to_image)
         cmp.analyses.append(analyse_local_tamper(cmp.regions, maps, cmp.valid))
+        background = (
+            background_level(maps.score, cmp.valid)
+            if maps is not None and cmp.valid is not None
+            else 0.0
+        )
+        failing, spots = split_regions(cmp.regions, background)
+        # When something fails, the faint leftovers only blur where to look.
+        cmp.regions = failing or spots
     cmp.analyses.append(clock.run("histogram", analyse_histogram, cmp.pred, target, cmp.valid))
     return cmp

@@ -9,8 +9,9 @@ import numpy as np
 
 from .imaging import luma, resize_long, srgb_encode
 
-FEATURE_LONG = 1200  # px: enough detail for sub-pixel RANSAC, fast for ORB
+FEATURE_LONG = 1000  # px: enough detail for sub-pixel RANSAC, fast for ORB
 MIN_INLIERS = 20
+CONFIDENT_INLIERS = 150
 MAX_SMALL_ROTATION = 10.0  # degrees beyond the nearest quarter turn an honest crop may straighten
 RANSAC_SEED = 1234
 
@@ -46,9 +47,9 @@ def feature_grey(rgb_lin_or_enc: np.ndarray, linear: bool, long_side: int) -> np
 
 def _detect(grey: np.ndarray, method: str) -> tuple[list[Any], np.ndarray | None]:
     if method == "orb":
-        det = cv2.ORB_create(nfeatures=6000, scaleFactor=1.2, nlevels=10, fastThreshold=5)
+        det = cv2.ORB_create(nfeatures=3000, scaleFactor=1.2, nlevels=10, fastThreshold=5)
     else:
-        det = cv2.SIFT_create(nfeatures=4000)
+        det = cv2.SIFT_create(nfeatures=3000)
     kp, desc = det.detectAndCompute(grey, None)
     return kp, desc
 
@@ -116,6 +117,8 @@ def register(rendition: np.ndarray, target_enc: np.ndarray) -> Registration:
             )
             if best is None or cand.inliers > best.inliers:
                 best = cand
+            if not flip and cand.inliers >= CONFIDENT_INLIERS and cand.inliers > 0.3 * n:
+                break  # an unmirrored match this strong leaves nothing for the mirror to win
         if best is not None and best.inliers >= 3 * MIN_INLIERS:
             break
     if best is None or best.inliers < MIN_INLIERS:
