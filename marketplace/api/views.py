@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 from django.http import HttpResponseRedirect
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -16,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lumethic.api.authentication import request_account
-from lumethic.api.errors import BadRequest, RequestValidationError
+from lumethic.api.dates import query_date_range
+from lumethic.api.errors import RequestValidationError
 from lumethic.api.ids import parse_uuid
 from lumethic.api.schema import errors
 from lumethic.files import signed_url
@@ -38,7 +35,6 @@ from marketplace.models import Listing
 TAG = ["Marketplace"]
 REDIRECT = OpenApiResponse(description="Redirect to a short-lived signed URL of the original JPEG")
 MAX_ANALYTICS_DAYS = 366
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _query(serializer_class: type, request: Request) -> dict:
@@ -167,17 +163,6 @@ class SellerSalesView(APIView):
         return _page(request, qs, PurchaseSerializer)
 
 
-def _date(value: str | None, name: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    try:
-        if not _DATE.match(value):
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise BadRequest(f"Invalid '{name}': use a date as YYYY-MM-DD.") from None
-
-
 class ListingSalesAnalyticsView(APIView):
     @extend_schema(
         operation_id="get_listing_sales_analytics",
@@ -187,14 +172,7 @@ class ListingSalesAnalyticsView(APIView):
     )
     def get(self, request: Request, listing_id: str) -> Response:
         listing = _own_listing(request, listing_id)
-        end = _date(request.query_params.get("end_date"), "end_date")
-        start = _date(request.query_params.get("start_date"), "start_date")
-        end = end or timezone.now().date()
-        start = start or end - dt.timedelta(days=29)
-        if start > end:
-            raise BadRequest("'start_date' must not be after 'end_date'.")
-        if (end - start).days + 1 > MAX_ANALYTICS_DAYS:
-            raise BadRequest(f"The date range may span at most {MAX_ANALYTICS_DAYS} days.")
+        start, end = query_date_range(request, max_days=MAX_ANALYTICS_DAYS)
         body = selectors.listing_sales_analytics(listing=listing, start=start, end=end)
         return Response(SalesAnalyticsSerializer(body).data)
 

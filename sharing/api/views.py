@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from django.http import HttpResponseRedirect
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lumethic.api.errors import BadRequest
+from lumethic.api.dates import query_date_range
 from lumethic.api.schema import AutoSchema, errors
 from lumethic.files import signed_url
 from sharing import renditions
@@ -41,7 +39,6 @@ from verifications.models import Status
 TAG = ["Verifications"]
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _body(serializer_class: type, request: Request) -> dict:
@@ -154,18 +151,6 @@ class ShareInvitesView(APIView):
         return Response({"detail": "The invitation was removed."})
 
 
-def _parse_date(request: Request, name: str) -> dt.date | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    try:
-        if not _DATE.fullmatch(raw):
-            raise ValueError
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise BadRequest(f"Invalid '{name}': expected a date as YYYY-MM-DD.") from None
-
-
 class ViewAnalyticsView(APIView):
     @extend_schema(
         operation_id="get_verification_view_analytics",
@@ -175,15 +160,7 @@ class ViewAnalyticsView(APIView):
     )
     def get(self, request: Request, verification_id: str) -> Response:
         verification = get_verification_or_404(request, verification_id)
-        start, end = _parse_date(request, "start_date"), _parse_date(request, "end_date")
-        if end is None:
-            end = max(timezone.now().date(), start) if start else timezone.now().date()
-        if start is None:
-            start = end - dt.timedelta(days=DEFAULT_DAYS - 1)
-        if start > end:
-            raise BadRequest("Invalid range: 'start_date' is after 'end_date'.")
-        if (end - start).days + 1 > MAX_DAYS:
-            raise BadRequest(f"Invalid range: at most {MAX_DAYS} days at a time.")
+        start, end = query_date_range(request, default_days=DEFAULT_DAYS, max_days=MAX_DAYS)
         data = view_analytics(verification=verification, start=start, end=end)
         return Response(ViewAnalyticsSerializer(data).data)
 
