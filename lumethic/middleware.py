@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import BadRequest as DjangoBadRequest
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -61,6 +63,15 @@ class ApiJsonErrorsMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith("/v1/") and isinstance(exception, RequestDataTooBig):
+            # DATA_UPLOAD_MAX_MEMORY_SIZE: Django would answer 400, DRF lets it escape.
+            return JsonResponse(
+                {"detail": "The request body is larger than the server accepts."}, status=413
+            )
+        if request.path.startswith("/v1/") and isinstance(
+            exception, SuspiciousOperation | DjangoBadRequest
+        ):
+            return JsonResponse({"detail": "Bad request."}, status=400)
         if isinstance(exception, OperationalError | InterfaceError):
             logger.warning("database unavailable: %s", exception)
             response = JsonResponse(

@@ -13,7 +13,8 @@ from lumethic.api.errors import RequestValidationError
 
 
 class PageQuerySerializer(serializers.Serializer):
-    offset = serializers.IntegerField(required=False, default=0, min_value=0)
+    # Bounded: a larger offset overflows the database's integer (a 500, not a 422).
+    offset = serializers.IntegerField(required=False, default=0, min_value=0, max_value=2**31 - 1)
     size = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
 
 

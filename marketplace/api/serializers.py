@@ -77,7 +77,7 @@ class ListingCreateQuerySerializer(serializers.Serializer):
 
 class LimitOffsetQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
-    offset = serializers.IntegerField(required=False, default=0, min_value=0)
+    offset = serializers.IntegerField(required=False, default=0, min_value=0, max_value=2**31 - 1)
 
 
 class PurchaseSerializer(serializers.ModelSerializer):

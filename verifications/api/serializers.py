@@ -30,6 +30,11 @@ class VerificationSerializer(serializers.ModelSerializer):
     account_id = serializers.UUIDField(read_only=True)
     image_thumbnail_url = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    # Explicit, so the schema says "array of strings or null" (a bare nullable
+    # JSONField becomes oneOf [{}, null], which null matches twice).
+    jailbreak_indicators = serializers.ListField(
+        child=serializers.CharField(), allow_null=True, read_only=True
+    )
 
     class Meta:
         model = Verification
