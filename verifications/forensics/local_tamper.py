@@ -18,6 +18,7 @@ DE_PER_CHROMA = 0.2
 # Structure: 1 - local SSIM in units of what honest edits leave in textured areas.
 SSIM_DROP_UNIT = 0.35
 EXPOSURE_UNIT = 0.07  # log-ratio of (L+20): ~0.3 EV in mid-tones
+BORDER_PX = 6
 SEED_SCORE = 1.6  # a region must peak this high somewhere...
 GROW_SCORE = 0.8  # ...and extends while the score stays above this
 REPORT_AREA = 0.0003  # share of frame: smaller blobs are noise
@@ -51,9 +52,8 @@ def tamper_maps(
     tex_p = blur(grad_mag(lab_p[..., 0]), 2.0)
     tex_t = blur(grad_mag(lab_t[..., 0]), 2.0)
     texture = 0.5 * (tex_p + tex_t)
-    chroma = np.maximum(
-        np.hypot(lab_p[..., 1], lab_p[..., 2]), np.hypot(lab_t[..., 1], lab_t[..., 2])
-    )
+    # The RAW side's chroma only: a recolour that saturates the image must not widen it.
+    chroma = np.hypot(lab_p[..., 1], lab_p[..., 2])
     tolerance = DE_FLOOR + DE_PER_TEXTURE * texture + DE_PER_CHROMA * blur(chroma, 2.0)
     colour = blur(de, 1.5) / tolerance
     structure = blur(1.0 - ssim, 1.5) / SSIM_DROP_UNIT
@@ -66,6 +66,9 @@ def tamper_maps(
         # In clipped highlights the converter, not the photographer, decides colour and detail.
         score *= 1.0 - 0.8 * np.clip(blur(saturated, 3.0) * 2, 0, 1)
     score[~valid] = 0.0
+    # The outermost pixels carry resampling and JPEG edge-block artefacts, not edits.
+    m = BORDER_PX
+    score[:m], score[-m:], score[:, :m], score[:, -m:] = 0.0, 0.0, 0.0, 0.0
     return TamperMaps(score.astype(np.float32), colour, structure, tex_p, tex_t)
 
 

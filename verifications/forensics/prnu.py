@@ -34,6 +34,7 @@ WINDOWS = (3, 5, 7, 9)
 PCE_THRESHOLD = 60.0  # large-scale studies (Goljan et al. 2009): FAR ~1e-5 at 60
 PEAK_EXCLUSION = 11  # the peak's neighbourhood left out of the correlation energy
 DEFAULT_CAP = 1024  # mosaic pixels per side analysed (a centred window): ~0.1 s
+INFORMATIVE_SIGNAL = 2e8  # see Match.conclusive; calibrated with bench/prnu.py
 SATURATION = 0.97  # of the white level: clipped pixels carry no PRNU
 TILE = 2 * 2**LEVELS  # mosaic windows are multiples of this, so every level halves
 
@@ -229,6 +230,18 @@ class Match:
     correlation: float  # normalised correlation at the peak
     aligned: bool  # True when the frames agreed and only the zero shift was tested
     neighbour_pce: float = 0.0  # the strongest shift next to the peak, on the same scale
+    signal: float = 0.0  # pixels x light-to-residual energy: what a match could reach
+
+    def conclusive(self, raws: int) -> bool:
+        """Whether a PCE below threshold means "another sensor" rather than "can't tell".
+
+        PRNU is multiplicative: a dark frame carries almost none, and a scene of fine
+        texture (grass, gravel) leaks into the residual and drowns it. Below this much
+        signal even the body's own RAWs often miss the threshold (bench/prnu.py). A
+        fingerprint from fewer RAWs is noisier (the genuine PCE grows about linearly
+        with their number up to ~25), so it needs proportionally more signal.
+        """
+        return self.signal >= INFORMATIVE_SIGNAL * max(1.0, 10.0 / max(raws, 1))
 
     def matched(self, threshold: float = PCE_THRESHOLD) -> bool:
         return self.pce >= threshold
@@ -273,7 +286,13 @@ def pce(data: GreenData, fingerprint: Fingerprint, *, k: np.ndarray | None = Non
     norm = float(np.sqrt(np.sum(a * a, dtype=np.float64) * np.sum(k * k, dtype=np.float64)))
     dy = int(py if py <= h // 2 else py - h)
     dx = int(px if px <= w // 2 else px - w)
+    signal = float(
+        data.intensity.size
+        * np.mean(data.intensity**2, dtype=np.float64)
+        / max(float(np.mean(data.residual**2, dtype=np.float64)), 1e-12)
+    )
     return Match(
+        signal=signal,
         pce=value,
         shift=(dy, dx),
         correlation=peak / (norm or 1.0),
