@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 from playwright.sync_api import Page, expect
+from skimage import data as skimage_data
 
 from tests.factories.dng import make_pair
 from tests.live import REPO, LiveStack
@@ -18,13 +19,14 @@ PASSWORD = "correct-horse-battery"
 
 
 def make_pairs(folder: Path) -> tuple[Path, Path, Path]:
-    """An authentic synthetic DNG + JPEG, and the JPEG with a bright patch pasted in."""
+    """An authentic synthetic DNG + JPEG, and the JPEG with an object from another
+    photo (a coffee cup, 160 x 120 px, ~5 % of the frame) pasted into the sky."""
     raw, jpeg = make_pair(folder, size=(768, 512))
     with Image.open(jpeg) as im:
         exif = im.info.get("exif", b"")
         forged = im.copy()
-    forged.paste((255, 255, 240), (300, 200, 380, 260))
-    forged_path = folder / "harbour-forged.jpg"
+    forged.paste(Image.fromarray(skimage_data.coffee()).resize((160, 120)), (520, 40))
+    forged_path = folder / "astronaut-forged.jpg"
     forged.save(forged_path, quality=92, exif=exif)
     return raw, jpeg, forged_path
 
