@@ -21,7 +21,7 @@ from typing import Any
 
 from bench import accuracy, report
 from bench.cases import KINDS, plan
-from bench.seeds import VAR, discover_seeds
+from bench.seeds import EXCLUDED_PHOTOS, VAR, discover_seeds
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -105,8 +105,11 @@ def run_accuracy(a: argparse.Namespace, command: str) -> None:
 def rescore(path: Path, command: str) -> None:
     """Rebuild the accuracy section from a results file (also a partial, interrupted one)."""
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    dropped = [r for r in rows if any(p in r["seed"] for p in EXCLUDED_PHOTOS)]
+    rows = [r for r in rows if r not in dropped]  # seeds excluded after the run
     header = [
-        f"- command: `{command}` (tables rebuilt from `{path}`, {len(rows)} rows)",
+        f"- command: `{command}` (tables rebuilt from `{path}`, {len(rows)} rows"
+        + (f"; {len(dropped)} rows of since-excluded seeds dropped)" if dropped else ")"),
         f"- engine revision now: {report.revision()}",
     ]
     publish(rows, header)
