@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -157,6 +158,9 @@ def summary(runs: dict[str, list[dict[str, object]]], engine: str, n: int) -> li
         f"- input: synthetic {w}x{h} ({w * h / 1e6:.0f} MP) 14-bit lossless-JPEG DNG with "
         "preview and optical-black borders + q92 JPEG, "
         f"each run in a fresh subprocess; medians of {n} runs",
+        "- load average (1/5/15 min) at the end: "
+        + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " (the 2 cores are shared: other work inflates the times)",
         "",
         "| task | median s (work) | median s (wall incl. startup) | peak RSS MB | errors |",
         "|---|---|---|---|---|",
