@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 import time
@@ -116,7 +117,9 @@ def rescore(path: Path, command: str) -> None:
 
 
 def publish(rows: list[dict[str, Any]], header: list[str]) -> None:
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = ["## Accuracy", "", f"- date: {report.stamp()}", f"- machine: {report.machine()}"]
+    lines.append(f"- load average (1/5/15 min) at the end: {load} (shared cores inflate seconds)")
     lines += [*header, ""]
     for split in ("tuning", "heldout"):
         if not any(r["split"] == split for r in rows):
