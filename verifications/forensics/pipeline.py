@@ -29,6 +29,7 @@ from .raw_integrity import analyse_raw_integrity
 from .recapture import analyse_recapture
 from .rendition_similarity import analyse_rendition_similarity, structure_maps
 from .report import AnalysisResult, Region, Report
+from .same_capture import grain_match
 from .sensor_pattern import analyse_sensor_pattern
 from .warp import grey_for_ecc, warp_to_target
 
@@ -148,6 +149,7 @@ def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
             img.orientation,
         )
     ssim = None
+    grain: dict[str, Any] = {}
     if reg.ok and warped is not None and valid is not None:
         with clock.stage("recipe"):
             recipe = rcp.fit_recipe(warped, target, valid)
@@ -159,6 +161,7 @@ def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
             cmp.recipe_info["smooth_gain_spread"] = gain_info.get("gain_spread", 1.0)
         with clock.stage("rendition_similarity"):
             ssim = structure_maps(cmp.pred, target)
+            grain = grain_match(cmp.pred, target, valid)
     cmp.analyses.append(
         clock.run(
             "rendition_similarity",
@@ -168,6 +171,7 @@ def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
             ssim,
             cmp.valid,
             cmp.recipe_info,
+            grain,
         )
     )
     with clock.stage("local_tamper"):

@@ -26,6 +26,7 @@ def analyse_rendition_similarity(
     ssim: np.ndarray | None,
     valid: np.ndarray | None,
     summary: dict[str, Any],
+    grain: dict[str, Any] | None = None,
 ) -> AnalysisResult:
     if not registered or ssim is None or valid is None:
         details = {
@@ -58,6 +59,9 @@ def analyse_rendition_similarity(
         "ssim_min": SSIM_MIN,
         "coverage_min": COVERAGE_MIN,
         "recipe_residual": summary.get("residual"),
+        # Same-capture evidence, reported only: scene texture in the flattest areas keeps the
+        # correlation high for another burst frame too, so it does not decide yet.
+        "same_capture_grain": grain or {},
         "explanation": explanation,
     }
     return AnalysisResult("rendition_similarity", ok, conf, details)
