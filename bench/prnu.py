@@ -114,13 +114,17 @@ def run(args: argparse.Namespace) -> int:
 
     genuine: dict[int, list[tuple[float, Shot]]] = defaultdict(list)
     impostor: dict[int, list[float]] = defaultdict(list)
+    inconclusive: dict[int, int] = defaultdict(int)  # genuine misses too dark/textured to judge
+    impostor_failed: dict[int, int] = defaultdict(int)  # impostors that fail camera_fingerprint
     for (body, k), estimate in fingerprints.items():
         for shot in tests:
-            value = prnu.pce(shot.data, template, k=estimate).pce
+            match = prnu.pce(shot.data, template, k=estimate)
             if shot.body == body:
-                genuine[k].append((value, shot))
+                genuine[k].append((match.pce, shot))
+                inconclusive[k] += not match.matched() and not match.conclusive(k)
             else:
-                impostor[k].append(value)
+                impostor[k].append(match.pce)
+                impostor_failed[k] += not match.matched() and match.conclusive(k)
 
     t = args.threshold
     print(
@@ -129,19 +133,22 @@ def run(args: argparse.Namespace) -> int:
         f"PCE threshold {t:g}\n"
     )
     print(
-        "| RAWs in fingerprint | genuine trials | false rejects | FRR | impostor trials | "
-        "false accepts | FAR (observed) | FAR (chi2_1 fit) | genuine PCE median / 5th pct | "
-        "max impostor PCE |"
+        "| RAWs in fingerprint | genuine trials | false rejects (PCE < threshold) | FRR | "
+        "of which inconclusive | failing verdicts on genuine RAWs | impostor trials | "
+        "false accepts | FAR (observed) | FAR (chi2_1 fit) | impostors failed (conclusive) | "
+        "genuine PCE median / 5th pct | max impostor PCE |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for k in SIZES:
         g = np.array([v for v, _ in genuine[k]])
         i = np.array(impostor[k])
         fr, fa = int((g < t).sum()), int((i >= t).sum())
+        failing = fr - inconclusive[k]
         print(
-            f"| {k} | {g.size} | {fr} | {fr / g.size:.1%} | {i.size} | {fa} | "
-            f"{fa / i.size:.1e} | {chi2_1_tail(t):.0e} | {np.median(g):.0f} / "
-            f"{np.percentile(g, 5):.0f} | {i.max():.1f} |"
+            f"| {k} | {g.size} | {fr} | {fr / g.size:.1%} | {inconclusive[k]} | "
+            f"{failing} ({failing / g.size:.1%}) | {i.size} | {fa} | {fa / i.size:.1e} | "
+            f"{chi2_1_tail(t):.0e} | {impostor_failed[k] / i.size:.1%} | "
+            f"{np.median(g):.0f} / {np.percentile(g, 5):.0f} | {i.max():.1f} |"
         )
     print("\nImpostor tail vs chi2_1 (all k pooled):")
     pooled = np.concatenate([np.array(impostor[k]) for k in SIZES])

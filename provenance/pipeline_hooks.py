@@ -160,9 +160,17 @@ def row_label(row: Any) -> str:
 
 def _record(verification: Verification, label: str, row: Any, match: prnu.Match) -> None:
     passed = match.matched()
+    inconclusive = not passed and not match.conclusive(row.raw_count)
     if passed:
         explanation = f"The sensor's noise pattern matches the {label} this account has verified."
         confidence = 0.99 if match.pce >= 2 * prnu.PCE_THRESHOLD else 0.95
+    elif inconclusive:
+        # Too dark or too finely textured to see the sensor: say so rather than guess.
+        passed, confidence = True, 0.5
+        explanation = (
+            f"This photo is too dark or too finely textured for its sensor noise pattern to be "
+            f"compared with the {label}'s fingerprint; the check is inconclusive."
+        )
     else:
         explanation = (
             f"The RAW claims to come from the {label}, but its sensor noise pattern does not "
@@ -175,6 +183,9 @@ def _record(verification: Verification, label: str, row: Any, match: prnu.Match)
         "correlation": round(match.correlation, 5),
         "shift": list(match.shift),
         "aligned": match.aligned,
+        "signal": round(match.signal / 1e6, 1),
+        "signal_needed": round(prnu.INFORMATIVE_SIGNAL * max(1.0, 10 / row.raw_count) / 1e6, 1),
+        "inconclusive": inconclusive,
         "fingerprint_id": str(row.pk),
         "fingerprint_raws": row.raw_count,
         "body": label,

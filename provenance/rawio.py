@@ -18,15 +18,20 @@ def read_green(path: str | Path, *, cap: int = prnu.DEFAULT_CAP) -> prnu.GreenDa
     import rawpy
 
     with rawpy.imread(str(path)) as raw:
-        colors = raw.raw_colors_visible
-        if colors is None or colors.shape[0] < 2 or colors.shape[1] < 2:
+        if raw.raw_type != rawpy.RawType.Flat or raw.raw_pattern is None:
+            return None  # per-pixel RGB (linear DNG, sRAW): no mosaic to read
+        pattern = np.asarray(raw.raw_pattern)
+        if pattern.shape != (2, 2):  # X-Trans and other non-Bayer layouts
             return None
+        # raw_pattern is phased on the full sensor; the visible area starts at the margins.
+        sizes = raw.sizes
+        pattern = np.roll(pattern, (-(sizes.top_margin % 2), -(sizes.left_margin % 2)), (0, 1))
         desc = raw.color_desc.decode("ascii", "replace")
-        greens = prnu.green_offsets(np.asarray(colors[:2, :2]), desc)
-        if greens is None:  # X-Trans, Foveon, linear DNGs: no 2x2 Bayer tile
+        greens = prnu.green_offsets(pattern, desc)
+        if greens is None:
             return None
         levels = list(raw.black_level_per_channel or [0, 0, 0, 0])
-        green_idx = [int(colors[dy, dx]) for dy, dx in greens]
+        green_idx = [int(pattern[dy, dx]) for dy, dx in greens]
         black = float(np.mean([levels[i] if i < len(levels) else levels[0] for i in green_idx]))
         return prnu.extract(
             raw.raw_image_visible, greens, black=black, white=float(raw.white_level), cap=cap

@@ -121,3 +121,19 @@ def test_the_real_engine_and_a_mismatching_sensor_fail_camera_fingerprint(alice,
     check = result_of(v, "camera_fingerprint")
     assert check is not None and check.result is False, v.results.values()
     assert v.result is False
+
+
+def test_a_frame_too_dark_to_show_its_sensor_is_inconclusive_not_failed(
+    alice, enrolled, process, monkeypatch, tmp_path
+):
+    from tests.factories.dng import render_scene, write_bayer_dng
+
+    night = tmp_path / "night.dng"
+    write_bayer_dng(night, render_scene("moon", (512, 512)) * 0.002, seed=5, sensor_seed=99)
+    v = submit(alice, process, monkeypatch, night)
+    check = result_of(v, "camera_fingerprint")
+    assert check.details["pce"] < prnu.PCE_THRESHOLD
+    assert check.details["inconclusive"] is True
+    assert check.details["signal"] < check.details["signal_needed"]
+    assert check.result is True and check.confidence_score == 0.5
+    assert v.result is True and v.camera_fingerprint_id is None
