@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test test-fast test-scale test-e2e lint format bench system-deps clean demo
+.PHONY: run test test-fast test-scale test-e2e test-reliability lint format bench system-deps clean demo
 
 $(PY):
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
@@ -49,7 +49,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 test: $(STAMP) system-deps lint
-	$(PY) -m pytest -m "not scale" -p no:cacheprovider
+	$(PY) -m pytest -m "not scale" -p no:cacheprovider --ignore=tests/reliability
 
 test-fast: $(STAMP) lint
 	$(PY) -m pytest -m "not scale and not e2e and not live" -p no:cacheprovider
@@ -60,6 +60,10 @@ test-scale: $(STAMP)
 	@set -a; source var/scale/env; set +a; \
 	  $(PY) -m pytest -p no:cacheprovider -m "not e2e" tests/verifications tests/apikeys tests/core tests/scale tests/sharing tests/marketplace $$(ls -d tests/provenance 2>/dev/null); \
 	  status=$$?; bash scripts/scale-services.sh stop; exit $$status
+
+# Hostile files, faults, conformance, authorisation, abuse limits, headers (< 10 min).
+test-reliability: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider tests/reliability
 
 bench: $(STAMP)
 	$(PY) -m bench
