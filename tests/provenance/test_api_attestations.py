@@ -152,3 +152,13 @@ def test_the_openapi_document_lists_the_attestation_endpoints(anon):
     assert ops[("get", "/v1/attestations/{attestation_id}")] == ("get_attestation", tag)
     assert ops[("post", "/v1/attestations/devices")] == ("register_device_key", tag)
     assert {"name": "Attestations"} in spec["tags"]
+
+
+def test_the_admin_lists_attestations_for_staff(attest, client, django_user_model):
+    attest(payload_for(RAW))
+    staff = django_user_model.objects.create_superuser(
+        email="ops@example.com", password="pw-1234567"
+    )
+    client.force_login(staff)
+    for model in ("devicekey", "attestation", "camerafingerprint"):
+        assert client.get(f"/admin/provenance/{model}/").status_code == 200
