@@ -8,9 +8,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 import rawpy
-from PIL import Image
+from PIL import Image, JpegImagePlugin
 
 from .errors import UnreadableInput
 
@@ -213,8 +214,6 @@ def _saturation_map(
         sat = np.rot90(sat, 1)
     elif flip == 6:
         sat = np.rot90(sat, -1)
-    import cv2
-
     out = cv2.resize(sat.astype(np.float32), (out_hw[1], out_hw[0]), interpolation=cv2.INTER_LINEAR)
     return cv2.dilate(out, np.ones((5, 5), np.uint8))
 
@@ -320,8 +319,6 @@ def _apply_orientation(im: Image.Image, orientation: int) -> Image.Image:
 
 def _subsampling(im: Image.Image) -> str | None:
     try:
-        from PIL import JpegImagePlugin
-
         return {0: "4:4:4", 1: "4:2:2", 2: "4:2:0"}.get(JpegImagePlugin.get_sampling(im))
     except Exception:
         return None

@@ -21,7 +21,7 @@ EXPOSURE_UNIT = 0.07  # log-ratio of (L+20): ~0.3 EV in mid-tones
 BORDER_PX = 6
 SEED_SCORE = 1.6  # a region must peak this high somewhere...
 GROW_SCORE = 0.8  # ...and extends while the score stays above this
-REPORT_AREA = 0.0003  # share of frame: smaller blobs are noise
+REPORT_AREA = 0.0001  # share of frame: smaller blobs are noise (a dust spot is ~0.01 %)
 # A region fails only if the evidence inside it is strong on average: honest edits the recipe
 # models imperfectly (vibrance, local contrast, a different demosaic) leave broad weak residue.
 FAIL_MEAN_SCORE = 1.5

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from .decode import RawData, preview_image
-from .imaging import luma, srgb_encode
+from .imaging import luma, resize_long, srgb_encode
 from .report import AnalysisResult
 
 # Preview vs sensor agreement below this (luma NCC on 96 px thumbnails) means another picture.
@@ -69,8 +69,8 @@ def _preview_agreement(raw: RawData) -> float | None:
     pv = preview_image(raw.preview)
     if pv is None:
         return None
-    rend = srgb_encode(raw.rendition / max(1e-6, float(np.percentile(raw.rendition, 99))))
-    a = luma(rend)
+    small, _ = resize_long(raw.rendition, 256)  # agreement is judged at 96 px anyway
+    a = luma(srgb_encode(small / max(1e-6, float(np.percentile(small, 99)))))
     b = luma(pv.astype(np.float32) / 255)
     ra, rb = a.shape[1] / a.shape[0], b.shape[1] / b.shape[0]
     if abs(ra - rb) / ra > 0.03:

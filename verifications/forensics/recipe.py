@@ -7,7 +7,7 @@ import numpy as np
 
 from .imaging import LUMA, srgb_decode, srgb_encode, to_lab
 
-N_SAMPLES = 120_000
+N_SAMPLES = 60_000
 N_BINS = 96
 TRIM = 0.85  # keep this share of best-fitting pixels when refitting (drops edits, clipping)
 

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import cv2
 import numpy as np
 
 from .decode import RawData
+from .raw_integrity import layout_verdict
 from .report import AnalysisResult
 
 # A RAW made from an 8-bit image keeps at most ~256 levels per colour channel however it is
@@ -87,8 +89,6 @@ def noise_slope(planes: list[np.ndarray], black: float) -> dict[str, float]:
 
 def _highpass(p: np.ndarray) -> np.ndarray:
     """Residual after removing a 3x3 local mean: sensor noise plus the finest texture."""
-    import cv2
-
     return p - cv2.blur(p, (3, 3), borderType=cv2.BORDER_REFLECT)
 
 
@@ -133,8 +133,6 @@ def noise_correlation(planes: list[np.ndarray]) -> dict[str, float]:
 
 def analyse_sensor_pattern(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
     if raw.raw_type != "flat" or raw.cfa is None:
-        from .raw_integrity import layout_verdict
-
         ok, why, conf = layout_verdict(raw, md)
         details = {
             "tested": False,
