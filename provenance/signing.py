@@ -16,7 +16,7 @@ import json
 import math
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -71,7 +71,7 @@ def load_public_key(text: str) -> bytes:
     if text.startswith("-----BEGIN"):
         try:
             key = serialization.load_pem_public_key(text.encode())
-        except ValueError as exc:
+        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
             raise PublicKeyError("Not a readable PEM public key.") from exc
     else:
         raw = _decode_bytes(text)
@@ -81,7 +81,7 @@ def load_public_key(text: str) -> bytes:
             return raw
         try:
             key = serialization.load_der_public_key(raw)
-        except ValueError as exc:
+        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
             raise PublicKeyError("An Ed25519 public key is 32 bytes.") from exc
     if not isinstance(key, Ed25519PublicKey):
         raise PublicKeyError("Only Ed25519 public keys are accepted.")
@@ -106,12 +106,16 @@ def _decode_bytes(text: str) -> bytes | None:
 
 
 def decode_signature(text: str) -> bytes | None:
-    raw = _decode_bytes(text.strip()) if text else None
-    if raw is None and len(text.strip()) == 128:
+    """64 signature bytes from hex (128 digits) or base64/base64url, else None."""
+    text = (text or "").strip()
+    raw = None
+    if len(text) == 128:  # hex first: hex digits are valid base64 too
         try:
-            raw = bytes.fromhex(text.strip())
+            raw = bytes.fromhex(text)
         except ValueError:
             raw = None
+    if raw is None:
+        raw = _decode_bytes(text)
     return raw if raw is not None and len(raw) == 64 else None
 
 

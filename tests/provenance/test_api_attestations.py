@@ -162,3 +162,22 @@ def test_the_admin_lists_attestations_for_staff(attest, client, django_user_mode
     client.force_login(staff)
     for model in ("devicekey", "attestation", "camerafingerprint"):
         assert client.get(f"/admin/provenance/{model}/").status_code == 200
+
+
+def test_a_pem_key_of_another_algorithm_is_422(alice):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    response = alice.client.post(
+        "/v1/attestations/devices", {"public_key": pem.decode()}, format="json"
+    )
+    assert response.status_code == 422
+    assert "Ed25519" in response.json()["detail"][0]["msg"]
+    garbled = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
+    response = alice.client.post("/v1/attestations/devices", {"public_key": garbled}, format="json")
+    assert response.status_code == 422
