@@ -79,6 +79,15 @@ def run_accuracy(a: argparse.Namespace, command: str) -> None:
     )
     results = VAR / f"results-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.jsonl"
     results.parent.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "command": command,
+        "n": n,
+        "jobs": a.jobs,
+        "engine": a.engine,
+        "revision": report.revision(),
+        "seeds": len(seeds_in),
+    }
+    results.with_suffix(".meta.json").write_text(json.dumps(meta, indent=1))
     done = [0]
 
     def progress(row: dict[str, Any]) -> None:
@@ -108,10 +117,14 @@ def rescore(path: Path, command: str) -> None:
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     dropped = [r for r in rows if any(p in r["seed"] for p in EXCLUDED_PHOTOS)]
     rows = [r for r in rows if r not in dropped]  # seeds excluded after the run
+    meta_path = path.with_suffix(".meta.json")
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
     header = [
-        f"- command: `{command}` (tables rebuilt from `{path}`, {len(rows)} rows"
-        + (f"; {len(dropped)} rows of since-excluded seeds dropped)" if dropped else ")"),
-        f"- engine revision now: {report.revision()}",
+        f"- run: `{meta.get('command', '?')}` (n={meta.get('n', '?')} per kind, "
+        f"{meta.get('jobs', '?')} workers), engine `{meta.get('engine', '?')}` at "
+        f"{meta.get('revision', '?')}",
+        f"- tables rebuilt with `{command}`: {len(rows)} rows"
+        + (f"; {len(dropped)} rows of since-excluded seeds dropped" if dropped else ""),
     ]
     publish(rows, header)
 
