@@ -144,6 +144,8 @@ def publish(rows: list[dict[str, Any]], header: list[str]) -> None:
             "",
             *accuracy.kind_table(rows, split),
             "",
+            *accuracy.area_lines(rows, split),
+            "",
             *accuracy.calibration_lines(rows, split),
             "",
             *accuracy.verificator_lines(rows, split),

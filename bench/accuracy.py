@@ -245,6 +245,23 @@ def target_lines(rows: list[dict[str, Any]], split: str) -> list[str]:
     return lines
 
 
+def area_lines(rows: list[dict[str, Any]], split: str) -> list[str]:
+    """Local-edit detection and localisation by the edit's share of the frame."""
+    sel = [r for r in rows if (split == "all" or r["split"] == split) and r["category"] == "local"]
+    edges = [0.0, 0.006, 0.01, 0.03, 0.1, 1.01]
+    cells = []
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        rs = [r for r in sel if lo <= r["area_share"] < hi]
+        if rs:
+            ious = [float(r["iou"] >= 0.5) for r in rs if "iou" in r]
+            cells.append(
+                f"[{100 * lo:g},{100 * min(hi, 1):g}) %: n={len(rs)} "
+                f"detected={_pct(_mean([float(r['correct']) for r in rs]))} "
+                f"IoU≥0.5={_pct(_mean(ious))}"
+            )
+    return ["local edits by area (share of frame): " + ("; ".join(cells) or "none")]
+
+
 def calibration_lines(rows: list[dict[str, Any]], split: str) -> list[str]:
     """Confidence bins vs accuracy: a calibrated engine is right c of the time at c."""
     sel = [r for r in rows if (split == "all" or r["split"] == split) and r["result"] != "error"]
