@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,16 @@ FAST_CLOCK = {
     "WORKERS": "2",
     "API_RATE_LIMIT": "100000/min",
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _hypothesis_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Hypothesis and schemathesis caches go to a temporary folder, not the checkout."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    home = tmp_path_factory.mktemp("hypothesis")
+    set_hypothesis_home_dir(str(home))
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(home)
 
 
 @pytest.fixture(scope="session")
