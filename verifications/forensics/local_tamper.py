@@ -18,13 +18,14 @@ DE_PER_CHROMA = 0.2
 # Structure: 1 - local SSIM in units of what honest edits leave in textured areas.
 SSIM_DROP_UNIT = 0.35
 EXPOSURE_UNIT = 0.07  # log-ratio of (L+20): ~0.3 EV in mid-tones
+EXPOSURE_PER_CHROMA = 0.002  # grey mixes of vivid colours move their lightness too
 BORDER_PX = 6
 SEED_SCORE = 1.6  # a region must peak this high somewhere...
 GROW_SCORE = 0.8  # ...and extends while the score stays above this
 REPORT_AREA = 0.0001  # share of frame: smaller blobs are noise (a dust spot is ~0.01 %)
 # A region fails only if the evidence inside it is strong on average: honest edits the recipe
 # models imperfectly (vibrance, local contrast, a different demosaic) leave broad weak residue.
-FAIL_MEAN_SCORE = 1.5
+FAIL_MEAN_SCORE = 1.85
 # ...and stand out from the image's own background residual (90th percentile of the score):
 # an edit the recipe models loosely (local contrast sliders) raises residue everywhere.
 FAIL_OVER_BACKGROUND = 2.5
@@ -46,21 +47,25 @@ def tamper_maps(
     ssim: np.ndarray,
     valid: np.ndarray,
     saturated: np.ndarray | None = None,
+    raw_plain: np.ndarray | None = None,
 ) -> TamperMaps:
     lab_p, lab_t = to_lab(pred), to_lab(target)
     de = np.sqrt(((lab_p - lab_t) ** 2).sum(axis=2))
     tex_p = blur(grad_mag(lab_p[..., 0]), 2.0)
     tex_t = blur(grad_mag(lab_t[..., 0]), 2.0)
     texture = 0.5 * (tex_p + tex_t)
-    # The RAW side's chroma only: a recolour that saturates the image must not widen it.
-    chroma = np.hypot(lab_p[..., 1], lab_p[..., 2])
-    tolerance = DE_FLOOR + DE_PER_TEXTURE * texture + DE_PER_CHROMA * blur(chroma, 2.0)
+    # The RAW's own colourfulness (plain rendering, before the recipe): channel mixes for
+    # black and white or vibrance act non-linearly on saturated colours. The image side is
+    # not used, so a recolour that saturates an area cannot widen its own tolerance.
+    lab_raw = to_lab(raw_plain) if raw_plain is not None else lab_p
+    chroma = blur(np.hypot(lab_raw[..., 1], lab_raw[..., 2]), 2.0)
+    tolerance = DE_FLOOR + DE_PER_TEXTURE * texture + DE_PER_CHROMA * chroma
     colour = blur(de, 1.5) / tolerance
     structure = blur(1.0 - ssim, 1.5) / SSIM_DROP_UNIT
     # Local exposure: a relit area keeps its structure and hue but not its brightness.
     lp, lt = lab_p[..., 0], lab_t[..., 0]
     dl = blur(np.log((lt + 20.0) / (lp + 20.0)), 4.0)
-    exposure = np.abs(dl) / EXPOSURE_UNIT
+    exposure = np.abs(dl) / (EXPOSURE_UNIT + EXPOSURE_PER_CHROMA * chroma)
     score = np.maximum(np.maximum(colour, structure), exposure)
     if saturated is not None:
         # In clipped highlights the converter, not the photographer, decides colour and detail.

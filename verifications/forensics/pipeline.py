@@ -17,7 +17,7 @@ from .derived_images import write_heatmap, write_registered, write_thumbnail
 from .exif_consistency import analyse_exif_consistency
 from .gain_field import fit_gain_field
 from .histogram import analyse_histogram
-from .imaging import resize_long
+from .imaging import resize_long, srgb_encode
 from .local_tamper import (
     analyse_local_tamper,
     background_level,
@@ -177,7 +177,8 @@ def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
     with clock.stage("local_tamper"):
         maps = None
         if cmp.pred is not None and ssim is not None and cmp.valid is not None:
-            maps = tamper_maps(cmp.pred, target, ssim, cmp.valid, sat)
+            plain = srgb_encode(warped / recipe.norm) if warped is not None else None
+            maps = tamper_maps(cmp.pred, target, ssim, cmp.valid, sat, plain)
             cmp.score = maps.score
             cmp.regions = find_regions(maps, cmp.valid, cmp.to_image)
         cmp.analyses.append(analyse_local_tamper(cmp.regions, maps, cmp.valid))
