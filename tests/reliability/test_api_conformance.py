@@ -8,10 +8,12 @@ examples per operation, deterministic generation.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -51,6 +53,24 @@ def _fixtures(stack, bases) -> dict[str, str]:  # noqa: ANN001
     return ids
 
 
+def _status_codes(stack, har: Path) -> tuple[set, set]:  # noqa: ANN001
+    """(operationId, status) pairs seen in the HAR, and those the schema documents."""
+    schema = requests.get(stack.url + "/openapi.json", timeout=30).json()
+    routes, documented = [], set()
+    for path, ops in schema["paths"].items():
+        pattern = re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$")
+        for method, spec in ops.items():
+            routes.append((pattern, method.upper(), spec["operationId"]))
+            documented |= {(spec["operationId"], int(c)) for c in spec["responses"] if c.isdigit()}
+    reached = set()
+    for entry in json.loads(har.read_text())["log"]["entries"]:
+        url = urlsplit(entry["request"]["url"]).path
+        for pattern, method, op in routes:
+            if method == entry["request"]["method"] and pattern.match(url):
+                reached.add((op, int(entry["response"]["status"])))
+    return reached, documented
+
+
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(stack, bases, tmp_path: Path):
     ids = _fixtures(stack, bases)
     config = tmp_path / "schemathesis.toml"
@@ -80,9 +100,11 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(stack, bases
         "30",
         "--no-color",
         "--report",
-        "junit",
+        "junit,har",
         "--report-junit-path",
         str(tmp_path / "junit.xml"),
+        "--report-har-path",
+        str(tmp_path / "requests.har"),
     ]
     # From a temporary folder: schemathesis keeps its caches in the working directory.
     proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=400)
@@ -100,6 +122,15 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(stack, bases
         test_cases=int(generated.group(1)) if generated else None,
         server_errors=server_errors,
         summary=out.strip().splitlines()[-1] if out.strip() else "",
+    )
+    reached, documented = _status_codes(stack, tmp_path / "requests.har")
+    record(
+        "documented_status_codes_reached_by_schemathesis",
+        documented=len(documented),
+        reached=len(documented & reached),
+        not_reached=sorted(f"{op} {code}" for op, code in documented - reached),
+        reached_pairs=sorted(f"{op} {code}" for op, code in reached),
+        documented_pairs=sorted(f"{op} {code}" for op, code in documented),
     )
     assert proc.returncode == 0, out[-6000:]
     assert failures is None or "0 unique" in failures.group(0)

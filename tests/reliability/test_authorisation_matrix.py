@@ -240,3 +240,24 @@ def test_every_operation_answers_every_persona_as_the_contract_says(world, anon)
         grid=grid,
     )
     assert mismatches == [], "\n".join(mismatches)
+
+
+def test_a_malformed_id_is_a_422_naming_the_path_parameter_on_every_operation(world, anon):
+    schema = anon.get("/openapi.json").json()
+    owner = _client(world["owner"].key)
+    seen: dict[str, int] = {}
+    wrong: list[str] = []
+    for path, ops in sorted(schema["paths"].items()):
+        names = re.findall(r"{(\w+)}", path)
+        if not names:
+            continue
+        url = path.format(**{n: "not-a-uuid" for n in names})
+        for method, spec in ops.items():
+            response = getattr(owner, method)(url)
+            seen[spec["operationId"]] = response.status_code
+            body = response.json() if response.status_code == 422 else {}
+            locs = [item.get("loc") for item in body.get("detail", [])]
+            if response.status_code != 422 or ["path", names[0]] not in locs:
+                wrong.append(f"{method.upper()} {path}: {response.status_code} {locs}")
+    record("malformed_ids", operations=len(seen), grid=seen, wrong=len(wrong))
+    assert wrong == [], "\n".join(wrong)
