@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print("unreadable raw: the file needs more memory than allowed to decode.", file=sys.stderr)
         return 2
+    except Exception as exc:  # a verdict we cannot give must still be one readable line
+        print(f"error: the analysis failed ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 2
     d = report.to_dict()
     print(json.dumps(d, indent=2) if args.json else _format_text(d))
     return 0 if report.result else 1

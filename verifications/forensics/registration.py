@@ -195,6 +195,9 @@ def fit_radial(reg: Registration, hw: tuple[int, int]) -> None:
 def _check_plausible(
     reg: Registration, src_hw: tuple[int, ...], dst_hw: tuple[int, ...]
 ) -> Registration:
+    if not np.isfinite(reg.matrix).all() or not 0.02 < reg.scale() < 50:
+        reg.ok, reg.reason = False, "the feature matches give no consistent geometry"
+        return reg
     rot = reg.rotation_deg()
     off = abs(((rot + 45) % 90) - 45)
     if off > MAX_SMALL_ROTATION + 0.5:
