@@ -160,7 +160,8 @@ def publish(rows: list[dict[str, Any]], header: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     a = parse(argv)
-    command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
+    command = " ".join(["python -m bench", shlex.join(argv if argv is not None else sys.argv[1:])])
+    command = command.strip()
     if a.list:
         for k, spec in KINDS.items():
             print(f"{k:<20} {spec.category}")
