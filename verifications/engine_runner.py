@@ -52,6 +52,20 @@ def _last_line(text: str) -> str:
     return lines[-1][:500] if lines else ""
 
 
+_FIELDS = {"raw": "The RAW file", "image": "The JPEG"}
+
+
+def _unreadable_reason(stderr: str) -> str:
+    """The CLI's `unreadable raw: <why>` line as a sentence naming the file."""
+    line = _last_line(stderr)
+    prefix, sep, why = line.partition(": ")
+    field = prefix.removeprefix("unreadable ").strip()
+    if sep and prefix.startswith("unreadable ") and field in _FIELDS:
+        why = why.strip()
+        return f"{_FIELDS[field]} could not be used: {why[:1].lower()}{why[1:]}"
+    return line or "The files could not be read."
+
+
 def run_engine(
     raw_path: Path,
     image_path: Path,
@@ -99,9 +113,7 @@ def run_engine(
     seconds = time.monotonic() - started
     err = stderr.decode("utf-8", "replace")
     if proc.returncode == 2:
-        return EngineOutcome(
-            "unreadable", reason=_last_line(err) or "The file could not be read.", seconds=seconds
-        )
+        return EngineOutcome("unreadable", reason=_unreadable_reason(err), seconds=seconds)
     if proc.returncode in (0, 1):
         try:
             return EngineOutcome("report", report=json.loads(stdout), seconds=seconds)

@@ -125,7 +125,8 @@ def test_a_truncated_raw_passes_the_header_check_and_fails_in_the_worker(
     assert response.status_code == 201
     assert process(response.json()["id"]) == "failed"
     v = Verification.objects.get(pk=response.json()["id"])
-    assert v.status == Status.FAILED and v.failure_reason and "Traceback" not in v.failure_reason
+    assert v.status == Status.FAILED and "Traceback" not in v.failure_reason
+    assert v.failure_reason.startswith("The RAW file could not be used: ")
 
 
 def test_a_path_traversal_file_name_never_reaches_storage(
