@@ -30,6 +30,11 @@ FAIL_MEAN_SCORE = 1.85
 # an edit the recipe models loosely (local contrast sliders) raises residue everywhere.
 FAIL_OVER_BACKGROUND = 2.5
 FAIL_AREA = 0.0008  # share of frame: dust-spot removal (<= 0.05 %) stays below this
+# A broad region (relit or recoloured object) may be fainter, but must then stand far out
+# from the background: honest residue this large stays below ~1.25 on our authentic set.
+BROAD_AREA = 0.015
+BROAD_MEAN_SCORE = 1.4
+BROAD_OVER_BACKGROUND = 4.0
 
 
 @dataclass
@@ -118,7 +123,13 @@ def background_level(score: np.ndarray, valid: np.ndarray) -> float:
 def split_regions(regions: list[Region], background: float) -> tuple[list[Region], list[Region]]:
     """(regions that fail the image, faint or tiny ones reported as retouches)."""
     need = fail_score(background)
-    failing = [r for r in regions if r.area_share >= FAIL_AREA and r.score >= need]
+    broad_need = max(BROAD_MEAN_SCORE, BROAD_OVER_BACKGROUND * background)
+    failing = [
+        r
+        for r in regions
+        if (r.area_share >= FAIL_AREA and r.score >= need)
+        or (r.area_share >= BROAD_AREA and r.score >= broad_need)
+    ]
     return failing, [r for r in regions if r not in failing]
 
 
@@ -162,6 +173,8 @@ def analyse_local_tamper(
         "fail_area_share": FAIL_AREA,
         "fail_mean_score": fail_score(background),
         "fail_over_background": FAIL_OVER_BACKGROUND,
+        "broad_area_share": BROAD_AREA,
+        "broad_mean_score": max(BROAD_MEAN_SCORE, BROAD_OVER_BACKGROUND * background),
         "report_area_share": REPORT_AREA,
         "explanation": explanation,
     }
