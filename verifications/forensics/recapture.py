@@ -15,7 +15,12 @@ LOW_FREQ = 0.06  # cycles/sample of the colour plane: scene structure lives belo
 # Authentic RAWs (synthetic scenes, corpus cameras) top out near 3.1; recaptures start ~3.7.
 PEAK_MIN = 3.4
 PEAK_LEVEL = 3.0  # peaks above this are counted...
-PEAK_COUNT_MIN = 10  # ...a screen or halftone makes a lattice of them, not one or two
+PEAK_COUNT_MIN = 5  # ...a screen or halftone makes a lattice of them, not one or two
+# A screen's subpixel grid or a print's halftone folds onto fine spatial frequencies of
+# the mosaic; periodic scene texture (brick, fences, chain mail) keeps its fundamental
+# and strong harmonics low (measured: all authentic peaks at r <= 0.14, recaptures
+# mostly above 0.2). Only peaks beyond this radius count as evidence.
+HIGH_FREQ = 0.2
 
 
 def _plane(raw: RawData) -> np.ndarray:
@@ -29,13 +34,14 @@ def _plane(raw: RawData) -> np.ndarray:
     return m[..., 1].astype(np.float32) if m.ndim == 3 else m.astype(np.float32)
 
 
-def spectrum_peaks(plane: np.ndarray) -> tuple[float, int]:
+def spectrum_peaks(plane: np.ndarray) -> tuple[float, int, float]:
+    """(top prominence, peak pairs) at high frequency, and the top prominence below it."""
     hp = plane - ndimage.uniform_filter(plane, 5)
     h, w = hp.shape
     ys = list(range(0, max(1, h - TILE + 1), TILE))
     xs = list(range(0, max(1, w - TILE + 1), TILE))
     if h < TILE or w < TILE:
-        return 0.0, 0
+        return 0.0, 0, 0.0
     spots = [(y, x) for y in ys for x in xs]
     step = max(1, len(spots) // MAX_TILES)
     win = np.outer(np.hanning(TILE), np.hanning(TILE)).astype(np.float32)
@@ -51,15 +57,17 @@ def spectrum_peaks(plane: np.ndarray) -> tuple[float, int]:
     fy, fx = np.meshgrid(f, f, indexing="ij")
     mask = np.hypot(fy, fx) > LOW_FREQ
     mask &= (np.abs(fy) > 1.5 / TILE) & (np.abs(fx) > 1.5 / TILE)  # window leakage on axes
-    vals = prom[mask]
+    high = mask & (np.hypot(fy, fx) > HIGH_FREQ)
+    vals = prom[high]
+    low = prom[mask & ~high]
     top = float(vals.max()) if vals.size else 0.0
     count = int((vals > PEAK_LEVEL).sum() // 2)  # a real spectrum is symmetric: pairs
-    return top, count
+    return top, count, float(low.max()) if low.size else 0.0
 
 
 def analyse_recapture(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
     plane = _plane(raw)
-    top, count = spectrum_peaks(plane)
+    top, count, low_top = spectrum_peaks(plane)
     ok = not (top > PEAK_MIN and count >= PEAK_COUNT_MIN)
     if ok:
         explanation = "The RAW shows no screen-pixel or print-dot pattern: not a photo of a photo."
@@ -72,6 +80,8 @@ def analyse_recapture(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
     details = {
         "peak_prominence": top,
         "peak_count": count,
+        "peak_min_frequency": HIGH_FREQ,
+        "low_frequency_prominence": low_top,
         "peak_prominence_min": PEAK_MIN,
         "peak_count_min": PEAK_COUNT_MIN,
         "peak_level": PEAK_LEVEL,
