@@ -66,3 +66,13 @@ def test_plain_capture_is_not_flagged_as_recapture(tmp_path: Path) -> None:
     rec = report.analysis("recapture")
     assert rec is not None and rec.result
     assert rec.details["peak_prominence"] < rec.details["peak_prominence_min"]
+
+
+def test_a_periodic_scene_like_a_brick_wall_is_not_mistaken_for_a_screen(tmp_path: Path) -> None:
+    # skimage's brick texture tiled at its natural scale: strong, regular, but coarse.
+    scene = render_scene("brick", (768, 512), seed=0)
+    dng = write_bayer_dng(tmp_path / "brick.dng", scene, seed=5)
+    report = analyse(dng, develop_jpeg(dng, tmp_path / "brick.jpg"))
+    rec = report.analysis("recapture")
+    assert rec is not None and rec.result, rec.details
+    assert rec.details["peak_prominence"] < rec.details["peak_prominence_min"]
