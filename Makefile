@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test test-fast test-scale test-e2e test-reliability lint format bench system-deps clean demo
+.PHONY: run test test-fast test-scale test-reliability lint format bench system-deps clean
 
 $(PY):
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 && $(PYTHON) -c 'import ensurepip' 2>/dev/null || \
