@@ -17,10 +17,14 @@ def test_polling_during_a_database_outage_is_503_not_500_and_recovers(quiet_stac
     vid = caller.upload(bases["dng"], bases["jpeg"]).json()["id"]
     db = quiet_stack.var_dir / "lumethic.sqlite3"
     files = [db.with_name(db.name + suffix) for suffix in ("", "-wal", "-shm")]
-    moved = [f for f in files if f.exists()]
-    for f in moved:  # the database disappears (disk unmounted, file replaced...)
-        os.rename(f, f.with_name(f.name + ".away"))
+    moved = []
     try:
+        for f in files:  # the database disappears (disk unmounted, file replaced...)
+            try:
+                os.rename(f, f.with_name(f.name + ".away"))
+            except FileNotFoundError:
+                continue  # SQLite checkpointed and removed its -wal/-shm meanwhile
+            moved.append(f)
         during = [caller.get(f"/v1/verifications/{vid}") for _ in range(5)]
         health = caller.get("/v1/public/health")
         listing = caller.get("/v1/verifications/")
