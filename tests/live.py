@@ -57,27 +57,11 @@ class LiveStack:
             self.manage("create_account", email, "--plan", plan, "--password", password)
         )
 
-    def start(self, *, worker: bool = True) -> LiveStack:
-        self.manage("migrate", "--noinput", timeout=300)
-        log = open(self.var_dir / "web.log", "ab")
-        web = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
-            cwd=REPO,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.procs.append(web)
-        if worker:
-            self.start_worker()
-        self.wait_ready()
-        return self
-
-    def start_worker(self) -> subprocess.Popen:
-        log = open(self.var_dir / "worker.log", "ab")
+    def _spawn(self, log_name: str, *args: str) -> subprocess.Popen:
+        """A manage.py command in its own session (so stop() can kill its children), logged."""
+        log = open(self.var_dir / log_name, "ab")  # noqa: SIM115 - lives as long as the process
         proc = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
+            [sys.executable, "manage.py", *args],
             cwd=REPO,
             env=self.env,
             stdout=log,
@@ -86,6 +70,17 @@ class LiveStack:
         )
         self.procs.append(proc)
         return proc
+
+    def start(self, *, worker: bool = True) -> LiveStack:
+        self.manage("migrate", "--noinput", timeout=300)
+        self._spawn("web.log", "runserver", f"127.0.0.1:{self.port}", "--noreload")
+        if worker:
+            self.start_worker()
+        self.wait_ready()
+        return self
+
+    def start_worker(self) -> subprocess.Popen:
+        return self._spawn("worker.log", "qcluster")
 
     def wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
