@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 
 from .decode import RawData
+from .fake_raw_traces import jpeg_block_grid
 from .raw_integrity import layout_verdict
 from .report import AnalysisResult
 
@@ -17,6 +18,12 @@ MIN_RANGE_FOR_LEVELS = 1500  # DN: below this even a real sensor shows few level
 # seam against inside blocks, in standard errors.
 BLOCK_GRID_Z = 8.0
 BLOCK_GRID_RATIO = 1.04
+# The same grid measured frame-wide at full mosaic resolution (fake_raw_traces): the weaker
+# of the two axes, in standard errors. Blocks that start at the frame's corner are what a
+# JPEG turned whole into a mosaic gives; any other phase was found by searching all 8, so
+# it must stand out further. Genuine RAWs on the bench stay below 1.9 (phase 0: below 0.9).
+JPEG_GRID_Z = 3.0
+JPEG_GRID_Z_PHASE0 = 2.0
 # Lossy-compressed RAW formats carry their own block grid: only test lossless data.
 LOSSY_COMPRESSION = {"34892", "JPEG (old-style)", "Lossy JPEG"}
 
@@ -150,9 +157,15 @@ def analyse_sensor_pattern(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
     span = min(r for _, r in levels)
     few_levels = span >= MIN_RANGE_FOR_LEVELS and min_levels <= MAX_LEVELS_8BIT
     compression = str(md.get("compression") or "")
-    lossy = compression in LOSSY_COMPRESSION or "blackmagic" in str(md.get("make", "")).lower()
+    # Blackmagic cameras write lossy DCT-compressed CinemaDNG under a plain "JPEG" tag, and
+    # some leave Make empty: recognise them by Make or Model.
+    body = f"{md.get('make') or ''} {md.get('model') or ''}".lower()
+    lossy = compression in LOSSY_COMPRESSION or "blackmagic" in body
     z, ratio = (0.0, 1.0) if lossy else block_grid(planes)
-    grid = z >= BLOCK_GRID_Z and ratio >= BLOCK_GRID_RATIO
+    full_grid: dict[str, float | int] = {} if lossy else jpeg_block_grid(raw)
+    gz = float(full_grid.get("jpeg_grid_z", 0.0))
+    gz_min = JPEG_GRID_Z_PHASE0 if full_grid.get("jpeg_grid_phase") == 0 else JPEG_GRID_Z
+    grid = (z >= BLOCK_GRID_Z and ratio >= BLOCK_GRID_RATIO) or gz >= gz_min
     noise = noise_slope(planes, black)
     noise.update(noise_correlation(planes))
     no_shot_noise = np.isfinite(noise["noise_slope"]) and noise["noise_slope"] <= 0.0
@@ -162,7 +175,11 @@ def analyse_sensor_pattern(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
             f"its colour channels hold only {min_levels} distinct values, the mark of an 8-bit image"
         )
     if grid:
-        reasons.append("it carries the 8x8 block grid of a JPEG")
+        reasons.append(
+            "it carries the 8x8 block grid of a JPEG: steps across block seams are"
+            f" {100 * (max(ratio, float(full_grid.get('jpeg_grid_ratio', 1.0))) - 1):.1f} %"
+            f" larger than inside blocks ({max(z, gz):.1f} standard errors)"
+        )
     if no_shot_noise and few_levels:
         reasons.append("its noise does not grow with brightness as photon noise does")
     ok = not reasons
@@ -186,6 +203,9 @@ def analyse_sensor_pattern(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
         "block_grid_z_min": BLOCK_GRID_Z,
         "block_grid_ratio_min": BLOCK_GRID_RATIO,
         "block_grid_skipped_lossy": lossy,
+        **full_grid,
+        "jpeg_grid_z_min": JPEG_GRID_Z,
+        "jpeg_grid_z_min_phase0": JPEG_GRID_Z_PHASE0,
         **noise,
         "explanation": explanation,
     }
