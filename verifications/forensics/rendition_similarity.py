@@ -38,8 +38,16 @@ def analyse_rendition_similarity(
     coverage = float(valid.mean())
     mean = float(ssim[valid].mean()) if valid.any() else 0.0
     p05 = float(np.percentile(ssim[valid], 5)) if valid.any() else 0.0
-    ok = mean >= SSIM_MIN and coverage >= COVERAGE_MIN
-    if ok:
+    grain = grain or {}
+    # Same picture, other exposure: only decides when the grain comparison was conclusive.
+    other_exposure = bool(grain.get("conclusive") and grain.get("different_exposure"))
+    ok = mean >= SSIM_MIN and coverage >= COVERAGE_MIN and not other_exposure
+    if other_exposure and mean >= SSIM_MIN and coverage >= COVERAGE_MIN:
+        explanation = (
+            "The image's fine grain is not this RAW's noise: it was made from another "
+            "exposure, e.g. another frame of a burst."
+        )
+    elif ok:
         explanation = (
             "After the inferred global edits, the RAW's rendering matches the image closely."
         )
@@ -51,6 +59,12 @@ def analyse_rendition_similarity(
         )
     margin = abs(mean - SSIM_MIN)
     conf = float(np.clip(0.6 + 1.5 * margin, 0.6, 0.97))
+    if other_exposure and mean >= SSIM_MIN and coverage >= COVERAGE_MIN:
+        # Confidence from how far the unexplained grain lies beyond the honest range.
+        excess = float(grain.get("grain_unexplained", 0.0)) - float(
+            grain.get("max_unexplained", 0.0)
+        )
+        conf = float(np.clip(0.65 + excess, 0.65, 0.9))
     details = {
         "registered": True,
         "ssim_mean": mean,
@@ -59,9 +73,9 @@ def analyse_rendition_similarity(
         "ssim_min": SSIM_MIN,
         "coverage_min": COVERAGE_MIN,
         "recipe_residual": summary.get("residual"),
-        # Same-capture evidence, reported only: scene texture in the flattest areas keeps the
-        # correlation high for another burst frame too, so it does not decide yet.
-        "same_capture_grain": grain or {},
+        # Same-capture evidence (same_capture.py): fails the analysis only when conclusive.
+        "same_capture_grain": grain,
+        "other_exposure": other_exposure,
         "explanation": explanation,
     }
     return AnalysisResult("rendition_similarity", ok, conf, details)
