@@ -40,7 +40,7 @@ def _fake_from_jpeg(genuine: tuple[Path, Path], *, noise: bool) -> Path:
 def test_a_genuine_noisy_sensor_capture_passes(genuine: tuple[Path, Path]) -> None:
     result = _sensor_pattern(genuine[0])
     assert result.result is True, result.details["explanation"]
-    assert result.details["jpeg_grid_z"] < result.details["jpeg_grid_z_min_phase0"]
+    assert result.details["jpeg_grid_z_phase0"] < result.details["jpeg_grid_z_phase0_min"]
 
 
 def test_a_clean_raw_made_from_a_jpeg_fails_on_its_block_grid(
@@ -49,8 +49,8 @@ def test_a_clean_raw_made_from_a_jpeg_fails_on_its_block_grid(
     result = _sensor_pattern(_fake_from_jpeg(genuine, noise=False))
     assert result.result is False
     assert "8x8 block grid of a JPEG" in result.details["explanation"]
-    assert result.details["jpeg_grid_phase"] == 0
-    assert result.details["jpeg_grid_z"] >= result.details["jpeg_grid_z_min_phase0"]
+    assert "aligned with the frame's corner" in result.details["explanation"]
+    assert result.details["jpeg_grid_z_phase0"] >= result.details["jpeg_grid_z_phase0_min"]
 
 
 def test_a_raw_made_from_a_jpeg_with_sensor_noise_added_still_shows_the_grid(
@@ -60,5 +60,5 @@ def test_a_raw_made_from_a_jpeg_with_sensor_noise_added_still_shows_the_grid(
     assert result.result is False
     assert "8x8 block grid of a JPEG" in result.details["explanation"]
     # Every figure behind the verdict is reported with its threshold.
-    for key in ("jpeg_grid_z", "jpeg_grid_ratio", "jpeg_grid_z_min", "block_grid_z"):
+    for key in ("jpeg_grid_z_phase0", "jpeg_grid_ratio_phase0", "jpeg_grid_z_any_phase_min"):
         assert key in result.details

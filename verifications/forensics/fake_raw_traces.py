@@ -90,22 +90,27 @@ def _seam_z(profile: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def jpeg_block_grid(raw: RawData) -> dict[str, float | int]:
-    """Strongest JPEG-seam excess over the 8 phases, required on both axes at once.
+    """JPEG-seam evidence: per phase, a z-score for column seams and one for row seams.
 
-    A scene (a fence, a brick wall) or a sensor's column pattern can favour one phase along
-    one axis; a JPEG grid shows on both, at the same phase. The figure kept per phase is the
-    weaker of the two axes.
+    Two figures are kept. At phase 0 (blocks starting at the frame's corner: a JPEG turned
+    whole into a mosaic) the two axes are pooled, (z_columns + z_rows) / sqrt 2, provided
+    each axis shows at least a trace. Over all 8 phases (a cropped or shifted JPEG) the
+    weaker axis is kept, because a scene (a fence, a brick wall) or a sensor's column
+    pattern can favour one phase along one axis, whereas a JPEG grid shows on both.
     """
     m = _white_balanced(raw)
     zh, rh = _seam_z(_seam_profile(m, 1), 2)  # vertical seams: steps between columns
     zv, rv = _seam_z(_seam_profile(m, 0), 2)  # horizontal seams: steps between rows
+    corner = BLOCK - 1  # the step after pixel 7 crosses the seam of blocks starting at 0
     both = np.minimum(zh, zv)
     k = int(np.argmax(both))
     return {
-        "jpeg_grid_z": float(both[k]),
-        "jpeg_grid_z_columns": float(zh[k]),
-        "jpeg_grid_z_rows": float(zv[k]),
-        "jpeg_grid_ratio": float(min(rh[k], rv[k])),
-        "jpeg_grid_phase": (k + 1) % BLOCK,  # first pixel of a block, from the frame's edge
+        "jpeg_grid_z_phase0": float((zh[corner] + zv[corner]) / np.sqrt(2.0)),
+        "jpeg_grid_z_phase0_columns": float(zh[corner]),
+        "jpeg_grid_z_phase0_rows": float(zv[corner]),
+        "jpeg_grid_ratio_phase0": float(min(rh[corner], rv[corner])),
+        "jpeg_grid_z_any_phase": float(both[k]),
+        "jpeg_grid_best_phase": (k + 1) % BLOCK,  # first pixel of a block, from the edge
+        "jpeg_grid_ratio_any_phase": float(min(rh[k], rv[k])),
         "jpeg_grid_window_px": int(min(m.shape[:2])),
     }

@@ -18,13 +18,15 @@ MIN_RANGE_FOR_LEVELS = 1500  # DN: below this even a real sensor shows few level
 # seam against inside blocks, in standard errors.
 BLOCK_GRID_Z = 8.0
 BLOCK_GRID_RATIO = 1.04
-# The same grid measured frame-wide at full mosaic resolution (fake_raw_traces): the weaker
-# of the two axes, in standard errors. Blocks that start at the frame's corner are what a
-# JPEG turned whole into a mosaic gives; any other phase was found by searching all 8, so
-# it must stand out further. On the bench, genuine RAWs (seeds, burst frames, recaptures,
-# corpus) stay at or below 1.7 over all phases and 1.1 at phase 0; fakes reach 5-70.
-JPEG_GRID_Z = 3.5
-JPEG_GRID_Z_PHASE0 = 2.5
+# The same grid measured frame-wide at full mosaic resolution (fake_raw_traces), in
+# standard errors. Phase 0 (blocks from the frame's corner, a JPEG turned whole into a
+# mosaic) pools both axes and needs a trace on each; any other phase was found by searching
+# all 8 and must stand out on both axes separately. On the bench, genuine RAWs (seeds,
+# burst frames, recaptures, corpus) reach 2.1 pooled at phase 0 and 1.7 at any phase;
+# fakes from JPEGs up to quality ~95 reach 3-100.
+JPEG_GRID_Z_PHASE0 = 3.0
+JPEG_GRID_AXIS_MIN_PHASE0 = 1.0
+JPEG_GRID_Z_ANY_PHASE = 3.5
 # Lossy-compressed RAW formats carry their own block grid: only test lossless data.
 LOSSY_COMPRESSION = {"34892", "JPEG (old-style)", "Lossy JPEG"}
 
@@ -139,6 +141,31 @@ def noise_correlation(planes: list[np.ndarray]) -> dict[str, float]:
     return {"cross_channel_corr": cross, "lag1_corr": corr(a[f2], b[f2])}
 
 
+def _grid_reason(
+    full: dict[str, float | int], at_corner: bool, shifted: bool, z: float, ratio: float
+) -> str:
+    """One clause naming the strongest grid evidence with its figures."""
+    if at_corner:
+        excess, zz, where = (
+            full["jpeg_grid_ratio_phase0"],
+            full["jpeg_grid_z_phase0"],
+            "aligned with the frame's corner",
+        )
+    elif shifted:
+        excess, zz, where = (
+            full["jpeg_grid_ratio_any_phase"],
+            full["jpeg_grid_z_any_phase"],
+            f"starting {full['jpeg_grid_best_phase']} px from the frame's edge",
+        )
+    else:
+        excess, zz, where = ratio, z, "in each colour plane"
+    return (
+        f"it carries the 8x8 block grid of a JPEG ({where}): steps across block seams are"
+        f" {100 * (float(excess) - 1):.1f} % larger than inside blocks,"
+        f" {float(zz):.1f} standard errors"
+    )
+
+
 def analyse_sensor_pattern(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
     if raw.raw_type != "flat" or raw.cfa is None:
         ok, why, conf = layout_verdict(raw, md)
@@ -164,9 +191,14 @@ def analyse_sensor_pattern(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
     lossy = compression in LOSSY_COMPRESSION or "blackmagic" in body
     z, ratio = (0.0, 1.0) if lossy else block_grid(planes)
     full_grid: dict[str, float | int] = {} if lossy else jpeg_block_grid(raw)
-    gz = float(full_grid.get("jpeg_grid_z", 0.0))
-    gz_min = JPEG_GRID_Z_PHASE0 if full_grid.get("jpeg_grid_phase") == 0 else JPEG_GRID_Z
-    grid = (z >= BLOCK_GRID_Z and ratio >= BLOCK_GRID_RATIO) or gz >= gz_min
+    grid_at_corner = bool(full_grid) and (
+        full_grid["jpeg_grid_z_phase0"] >= JPEG_GRID_Z_PHASE0
+        and min(full_grid["jpeg_grid_z_phase0_columns"], full_grid["jpeg_grid_z_phase0_rows"])
+        >= JPEG_GRID_AXIS_MIN_PHASE0
+    )
+    grid_shifted = bool(full_grid) and full_grid["jpeg_grid_z_any_phase"] >= JPEG_GRID_Z_ANY_PHASE
+    grid_planes = z >= BLOCK_GRID_Z and ratio >= BLOCK_GRID_RATIO
+    grid = grid_planes or grid_at_corner or grid_shifted
     noise = noise_slope(planes, black)
     noise.update(noise_correlation(planes))
     no_shot_noise = np.isfinite(noise["noise_slope"]) and noise["noise_slope"] <= 0.0
@@ -176,11 +208,7 @@ def analyse_sensor_pattern(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
             f"its colour channels hold only {min_levels} distinct values, the mark of an 8-bit image"
         )
     if grid:
-        reasons.append(
-            "it carries the 8x8 block grid of a JPEG: steps across block seams are"
-            f" {100 * (max(ratio, float(full_grid.get('jpeg_grid_ratio', 1.0))) - 1):.1f} %"
-            f" larger than inside blocks ({max(z, gz):.1f} standard errors)"
-        )
+        reasons.append(_grid_reason(full_grid, grid_at_corner, grid_shifted, z, ratio))
     if no_shot_noise and few_levels:
         reasons.append("its noise does not grow with brightness as photon noise does")
     ok = not reasons
@@ -205,8 +233,9 @@ def analyse_sensor_pattern(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
         "block_grid_ratio_min": BLOCK_GRID_RATIO,
         "block_grid_skipped_lossy": lossy,
         **full_grid,
-        "jpeg_grid_z_min": JPEG_GRID_Z,
-        "jpeg_grid_z_min_phase0": JPEG_GRID_Z_PHASE0,
+        "jpeg_grid_z_phase0_min": JPEG_GRID_Z_PHASE0,
+        "jpeg_grid_axis_z_phase0_min": JPEG_GRID_AXIS_MIN_PHASE0,
+        "jpeg_grid_z_any_phase_min": JPEG_GRID_Z_ANY_PHASE,
         **noise,
         "explanation": explanation,
     }
