@@ -60,9 +60,9 @@ def analyse_rendition_similarity(
     margin = abs(mean - SSIM_MIN)
     conf = float(np.clip(0.6 + 1.5 * margin, 0.6, 0.97))
     if other_exposure and mean >= SSIM_MIN and coverage >= COVERAGE_MIN:
-        # Confidence from how far the unexplained grain lies beyond the honest range.
-        excess = float(grain.get("grain_unexplained", 0.0)) - float(
-            grain.get("max_unexplained", 0.0)
+        # Confidence from how far the residual grain floor lies above the honest range.
+        excess = float(grain.get("grain_residual_floor", 0.0)) - float(
+            grain.get("min_residual_floor", 0.0)
         )
         conf = float(np.clip(0.65 + excess, 0.65, 0.9))
     details = {
