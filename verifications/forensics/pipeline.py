@@ -19,8 +19,8 @@ from .gain_field import fit_gain_field
 from .histogram import analyse_histogram
 from .imaging import resize_long, srgb_encode
 from .local_tamper import (
+    FAIL_Z_SMALL,
     analyse_local_tamper,
-    background_level,
     find_regions,
     split_regions,
     tamper_maps,
@@ -178,16 +178,12 @@ def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
         maps = None
         if cmp.pred is not None and ssim is not None and cmp.valid is not None:
             plain = srgb_encode(warped / recipe.norm) if warped is not None else None
-            maps = tamper_maps(cmp.pred, target, ssim, cmp.valid, sat, plain)
-            cmp.score = maps.score
+            maps = tamper_maps(cmp.pred, target, cmp.valid, sat, plain)
+            # The heatmap saturates at 3: that is where a small region starts to fail.
+            cmp.score = maps.z * (3.0 / FAIL_Z_SMALL)
             cmp.regions = find_regions(maps, cmp.valid, cmp.to_image)
         cmp.analyses.append(analyse_local_tamper(cmp.regions, maps, cmp.valid))
-        background = (
-            background_level(maps.score, cmp.valid)
-            if maps is not None and cmp.valid is not None
-            else 0.0
-        )
-        failing, spots = split_regions(cmp.regions, background)
+        failing, spots = split_regions(cmp.regions)
         # When something fails, the faint leftovers only blur where to look.
         cmp.regions = failing or spots
     cmp.analyses.append(clock.run("histogram", analyse_histogram, cmp.pred, target, cmp.valid))

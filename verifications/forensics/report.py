@@ -38,7 +38,8 @@ class Region:
     box: list[int]  # x0, y0, x1, y1 in the image's displayed pixels, exclusive end
     area_share: float
     kind: str  # added | removed | altered
-    score: float
+    score: float  # mean residual over the region in units of the picture's own background
+    residual: float = 0.0  # mean absolute residual score (not in units of the background)
 
     def to_dict(self) -> dict[str, Any]:
         return {
