@@ -76,6 +76,29 @@ def test_pasted_object_is_found_where_it_was_pasted(
     assert inter / union > 0.5
 
 
+def test_picture_extended_beyond_the_raw_frame_is_outlined(
+    pair: tuple[Path, Path], tmp_path: Path
+) -> None:
+    arr = _load(pair[1])
+    pad = 120  # px added on the right, mirrored and blurred like a generative fill
+    ext = np.concatenate([arr, arr[:, -pad:][:, ::-1]], axis=1)
+    ext[:, -pad:] = (
+        np.asarray(
+            Image.fromarray((ext[:, -pad:] * 255).astype(np.uint8))
+            .resize((pad // 4, 128))
+            .resize((pad, ext.shape[0])),
+            np.float32,
+        )
+        / 255.0
+    )
+    report = analyse(pair[0], _save(ext, tmp_path / "wide.jpg"))
+    assert report.result is False
+    assert not _verdicts(report)["local_tamper"]
+    x0, y0, x1, y1 = report.regions[0].box
+    assert report.regions[0].kind == "added"
+    assert abs(x0 - arr.shape[1]) <= 12 and x1 >= ext.shape[1] - 2 and y1 - y0 > 0.9 * ext.shape[0]
+
+
 def test_image_of_another_scene_fails(pair: tuple[Path, Path], tmp_path: Path) -> None:
     _, other = make_pair(tmp_path, size=(768, 512), source="chelsea", seed=2)
     report = analyse(pair[0], other)

@@ -38,6 +38,15 @@ FAIL_AREA = 0.0008  # share of frame: dust-spot removal (<= 0.05 %) stays below 
 FAIL_Z = 4.5
 SMALL_AREA = 0.008
 FAIL_Z_SMALL = 5.5
+# A recolour of a nearly grey or uniform area changes hue by a few ΔE only, within the
+# colour tolerance above; but it does so coherently over a large area, which honest
+# residue does not. Chroma residual (a, b only), in units of its own background:
+HUE_FLOOR = 1.0  # ΔE: below this the chroma background is JPEG chroma rounding
+HUE_GROW_Z = 2.5
+HUE_SEED_Z = 4.0
+HUE_FAIL_Z = 3.0
+HUE_FAIL_AREA = 0.008  # authentic cases never held a region this large above HUE_GROW_Z
+HUE_MIN_DE = 3.0
 
 
 @dataclass
@@ -49,6 +58,8 @@ class TamperMaps:
     tex_img: np.ndarray
     background: float  # the score's 90th percentile away from standing-out areas
     z: np.ndarray  # score / background: how far each pixel stands out
+    hue: np.ndarray  # chroma residual, ΔE of a and b only
+    hue_z: np.ndarray  # hue / its own background
 
 
 def tamper_maps(
@@ -92,27 +103,39 @@ def tamper_maps(
     score = score.astype(np.float32)
     background = background_level(score, valid)
     z = score / max(BACKGROUND_FLOOR, background)
-    return TamperMaps(score, colour, structure, tex_p, tex_t, background, z)
+    hue = blur(np.hypot(res[..., 1], res[..., 2]), 3.0)
+    hue[~valid] = 0.0
+    hue[:m], hue[-m:], hue[:, :m], hue[:, -m:] = 0.0, 0.0, 0.0, 0.0
+    hue_z = hue / max(HUE_FLOOR, background_level(hue, valid))
+    return TamperMaps(score, colour, structure, tex_p, tex_t, background, z, hue, hue_z)
 
 
-def find_regions(maps: TamperMaps, valid: np.ndarray, to_image: float) -> list[Region]:
-    """Hysteresis on the score map; boxes are scaled by `to_image` into the image's pixels."""
-    low = (maps.z > GROW_Z).astype(np.uint8)
+def _components(
+    z: np.ndarray, grow: float, seed: float, min_area: float, valid: np.ndarray
+) -> list[tuple[tuple[int, int, int, int], np.ndarray, float]]:
+    """Hysteresis: ((x, y, w, h), mask inside that box, share of frame) per component."""
+    low = (z > grow).astype(np.uint8)
     low = cv2.morphologyEx(low, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     low = cv2.morphologyEx(low, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(low, connectivity=8)
     total = float(valid.sum()) or 1.0
-    h, w = maps.score.shape
-    regions: list[Region] = []
+    out = []
     for i in range(1, n):
         area = stats[i, cv2.CC_STAT_AREA] / total
-        if area < REPORT_AREA:
+        if area < min_area:
             continue
         x, y, bw, bh = (int(v) for v in stats[i, :4])
         mask = labels[y : y + bh, x : x + bw] == i
+        if float(z[y : y + bh, x : x + bw][mask].max()) >= seed:
+            out.append(((x, y, bw, bh), mask, float(area)))
+    return out
+
+
+def find_regions(maps: TamperMaps, valid: np.ndarray, to_image: float) -> list[Region]:
+    """Hysteresis on the score map; boxes are scaled by `to_image` into the image's pixels."""
+    regions: list[Region] = []
+    for (x, y, bw, bh), mask, area in _components(maps.z, GROW_Z, SEED_Z, REPORT_AREA, valid):
         zz = maps.z[y : y + bh, x : x + bw][mask]
-        if float(zz.max()) < SEED_Z:
-            continue
         sc = maps.score[y : y + bh, x : x + bw][mask]
         tp = float(maps.tex_pred[y : y + bh, x : x + bw][mask].mean())
         tt = float(maps.tex_img[y : y + bh, x : x + bw][mask].mean())
@@ -121,8 +144,36 @@ def find_regions(maps: TamperMaps, valid: np.ndarray, to_image: float) -> list[R
         box = [x, y, x + bw, y + bh]
         box = [int(round(v * to_image)) for v in box]
         regions.append(Region(box, float(area), kind, float(np.mean(zz)), float(np.mean(sc))))
+    for (x, y, bw, bh), mask, area in _components(
+        maps.hue_z, HUE_GROW_Z, HUE_SEED_Z, HUE_FAIL_AREA, valid
+    ):
+        box = [int(round(v * to_image)) for v in (x, y, x + bw, y + bh)]
+        if any(_inside(box, r.box) and fails(r) for r in regions):
+            continue  # already failed by the main map
+        hz = float(maps.hue_z[y : y + bh, x : x + bw][mask].mean())
+        de = float(maps.hue[y : y + bh, x : x + bw][mask].mean())
+        regions.append(Region(box, area, "altered", hz, de, rule="hue"))
     regions.sort(key=lambda r: -r.area_share)
     return regions
+
+
+def _inside(a: list[int], b: list[int]) -> bool:
+    return a[0] >= b[0] and a[1] >= b[1] and a[2] <= b[2] and a[3] <= b[3]
+
+
+def expansion_regions(outside: np.ndarray, to_image: float) -> list[Region]:
+    """The parts of the picture beyond the RAW's frame, one box per connected piece."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(outside.astype(np.uint8), connectivity=8)
+    total = float(outside.size)
+    regions = []
+    for i in range(1, n):
+        area = stats[i, cv2.CC_STAT_AREA] / total
+        if area < FAIL_AREA:
+            continue
+        x, y, bw, bh = (int(v) for v in stats[i, :4])
+        box = [int(round(v * to_image)) for v in (x, y, x + bw, y + bh)]
+        regions.append(Region(box, float(area), "added", 0.0))
+    return sorted(regions, key=lambda r: -r.area_share)
 
 
 def background_level(score: np.ndarray, valid: np.ndarray) -> float:
@@ -137,12 +188,24 @@ def background_level(score: np.ndarray, valid: np.ndarray) -> float:
 
 
 def fails(region: Region) -> bool:
+    if region.rule == "hue":
+        return (
+            region.area_share >= HUE_FAIL_AREA
+            and region.score >= HUE_FAIL_Z
+            and region.residual >= HUE_MIN_DE
+        )
     need = FAIL_Z if region.area_share >= SMALL_AREA else FAIL_Z_SMALL
     return (
         region.area_share >= FAIL_AREA
         and region.score >= need
         and region.residual >= MIN_MEAN_SCORE
     )
+
+
+def _need(r: Region) -> float:
+    if r.rule == "hue":
+        return HUE_FAIL_Z
+    return FAIL_Z if r.area_share >= SMALL_AREA else FAIL_Z_SMALL
 
 
 def split_regions(regions: list[Region]) -> tuple[list[Region], list[Region]]:
@@ -154,6 +217,15 @@ def split_regions(regions: list[Region]) -> tuple[list[Region], list[Region]]:
 def analyse_local_tamper(
     regions: list[Region], maps: TamperMaps | None, valid: np.ndarray | None
 ) -> AnalysisResult:
+    if maps is None and regions:
+        share = sum(r.area_share for r in regions)
+        details = {
+            "regions_failing": len(regions),
+            "outside_raw_frame_share": share,
+            "explanation": f"{100 * share:.1f} % of the picture lies outside the RAW's frame: "
+            "it was added (generative expansion or a composite), not photographed.",
+        }
+        return AnalysisResult("local_tamper", False, 0.95, details)
     if maps is None or valid is None:
         details = {
             "explanation": "Local edits could not be checked because the image was not matched to the RAW."
@@ -168,9 +240,7 @@ def analyse_local_tamper(
             f"{len(failing)} area(s) covering {100 * share:.2f} % of the picture were changed "
             f"locally ({', '.join(kinds)}), which global edits cannot do."
         )
-        strength = max(
-            r.score / (FAIL_Z if r.area_share >= SMALL_AREA else FAIL_Z_SMALL) for r in failing
-        )
+        strength = max(r.score / _need(r) for r in failing)
         conf = float(np.clip(0.6 + 0.2 * strength + 20 * share, 0.75, 0.99))
     elif spots:
         explanation = (
@@ -197,6 +267,10 @@ def analyse_local_tamper(
         "fail_over_background_small": FAIL_Z_SMALL,
         "small_area_share": SMALL_AREA,
         "min_mean_score": MIN_MEAN_SCORE,
+        "hue_background_floor_de": HUE_FLOOR,
+        "hue_fail_over_background": HUE_FAIL_Z,
+        "hue_fail_area_share": HUE_FAIL_AREA,
+        "hue_min_de": HUE_MIN_DE,
         "report_area_share": REPORT_AREA,
         "explanation": explanation,
     }

@@ -21,6 +21,7 @@ from .imaging import resize_long, srgb_encode
 from .local_tamper import (
     FAIL_Z_SMALL,
     analyse_local_tamper,
+    expansion_regions,
     find_regions,
     split_regions,
     tamper_maps,
@@ -140,6 +141,9 @@ def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
             )
             if valid.mean() < 0.3:
                 reg.ok, reg.reason = False, "the matched area is too small"
+        if reg.expands:
+            outside = reg_mod.outside_frame(reg, raw.rendition.shape, target.shape)
+            cmp.regions = expansion_regions(outside, cmp.to_image)
         cmp.rendition_info = reg_mod.describe(
             reg,
             raw.rendition_scale,

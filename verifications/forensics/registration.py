@@ -25,6 +25,7 @@ class Registration:
     matches: int
     method: str
     reason: str = ""
+    expands: bool = False  # the image shows more than the RAW frame: generative expansion
     k1: float = 0.0  # radial term about the image centre (lens-distortion correction)
     src_pts: np.ndarray | None = None  # ratio-test matches, rendition pixels (after mirror)
     dst_pts: np.ndarray | None = None  # the same matches in analysis-frame pixels
@@ -221,7 +222,17 @@ def _check_plausible(
     )
     if outside.any():
         reg.ok, reg.reason = False, "the image shows more than the RAW frame holds"
+        reg.expands = True
     return reg
+
+
+def outside_frame(
+    reg: Registration, src_hw: tuple[int, ...], dst_hw: tuple[int, ...]
+) -> np.ndarray:
+    """Pixels of the analysis frame that the RAW's frame does not reach."""
+    ones = np.ones(src_hw[:2], np.uint8)
+    inside = cv2.warpAffine(ones, reg.matrix, (dst_hw[1], dst_hw[0]), flags=cv2.INTER_NEAREST)
+    return inside == 0
 
 
 def refine_ecc(reg: Registration, src_grey: np.ndarray, dst_grey: np.ndarray) -> Registration:

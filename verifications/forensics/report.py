@@ -40,6 +40,7 @@ class Region:
     kind: str  # added | removed | altered
     score: float  # mean residual over the region in units of the picture's own background
     residual: float = 0.0  # mean absolute residual score (not in units of the background)
+    rule: str = "residual"  # which map found it: "residual" (all cues) or "hue" (chroma only)
 
     def to_dict(self) -> dict[str, Any]:
         return {
