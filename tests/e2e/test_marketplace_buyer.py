@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.e2e.waits import wait_until
 from tests.fakes.stripe_server import (
     PRICE_BASIC,
     PRICE_PROFESSIONAL,
@@ -133,7 +134,7 @@ def test_a_buyer_pays_through_checkout_downloads_and_the_window_closes(
         assert "12.50 EUR" in page.locator("#license-personal").inner_text()
         preview = page.locator("#listing-preview")
         preview.wait_for()
-        page.wait_for_function("document.querySelector('#listing-preview').naturalWidth > 0")
+        wait_until(page, "document.querySelector('#listing-preview').naturalWidth > 0")
 
         # Buy → the fake hosted Checkout → Pay: Stripe's signed webhook, then the success page.
         page.get_by_role("button", name="Buy personal license").click()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.waits import wait_until
 from tests.live import LiveStack, wait_for_status
 
 pytestmark = pytest.mark.e2e
@@ -103,9 +104,10 @@ def test_an_anonymous_visitor_sees_the_verdict_and_comparison_and_counts_once(
     comparison = page.get_by_test_id("comparison")
     comparison.scroll_into_view_if_needed()
     assert comparison.is_visible()
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=comparison] img')]"
-        ".every(img => img.complete && img.naturalWidth > 0)"
+    wait_until(
+        page,
+        "[...document.querySelectorAll('[data-testid=comparison] img')]"
+        ".every(img => img.complete && img.naturalWidth > 0)",
     )
     page.locator(".sh-compare-range").fill("20")
     assert page.locator("[data-compare]").evaluate("el => el.style.getPropertyValue('--pos')") == (
