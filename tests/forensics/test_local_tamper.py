@@ -67,7 +67,7 @@ def test_smooth_drift_of_a_pixel_or_two_is_aligned_away(photo: np.ndarray) -> No
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     drift = 1.5 * (xx / w)  # like a lens-profile correction the similarity fit missed
     drifted = cv2.remap(photo, xx + drift, yy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    fixed = refine_alignment(photo, drifted)
+    (fixed,) = refine_alignment(photo, drifted)
     inner = (slice(20, -20), slice(20, -20))
     before = np.abs(photo - drifted)[inner].mean()
     after = np.abs(fixed - drifted)[inner].mean()
@@ -108,3 +108,18 @@ def test_a_faint_tint_over_a_large_area_fails_by_its_hue(photo: np.ndarray) -> N
     assert failing
     x0, y0, x1, y1 = failing[0].box
     assert x0 <= 300 <= x1 and y0 <= 190 <= y1
+
+
+def test_a_black_and_white_channel_mix_is_keyed_by_the_raws_own_colours(
+    photo: np.ndarray,
+) -> None:
+    """The recipe's grey prediction has lost the hues a channel mix treats differently."""
+    pred = np.repeat((photo @ np.float32([0.30, 0.59, 0.11]))[..., None], 3, axis=2)
+    image = np.repeat((photo @ np.float32([0.70, 0.25, 0.05]))[..., None], 3, axis=2)
+    everywhere = np.ones(photo.shape[:2], bool)
+    keyed = local_residual(to_lab(pred), to_lab(image), everywhere, key=to_lab(photo))
+    unkeyed = local_residual(to_lab(pred), to_lab(image), everywhere)
+    red = to_lab(photo)[..., 1] > 40  # the flag and the suit's patches
+    assert np.abs(keyed[..., 0])[red].mean() < 0.5 * np.abs(unkeyed[..., 0])[red].mean()
+    maps = tamper_maps(pred, image, everywhere, None, photo)
+    assert split_regions(find_regions(maps, everywhere, 1.0))[0] == []

@@ -24,11 +24,13 @@ def _cell_coords(lab: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return el, ab[..., 0] * (AB_BINS - 1), ab[..., 1] * (AB_BINS - 1)
 
 
-def _offset_table(lab_p: np.ndarray, lab_t: np.ndarray, valid: np.ndarray) -> np.ndarray:
+def _offset_table(
+    lab_p: np.ndarray, lab_t: np.ndarray, key: np.ndarray, valid: np.ndarray
+) -> np.ndarray:
     s = SAMPLE_STEP
     sel = valid[::s, ::s]
-    p, t = lab_p[::s, ::s][sel], lab_t[::s, ::s][sel]
-    el, a, b = (np.rint(c).astype(np.int64) for c in _cell_coords(p))
+    p, t, k = lab_p[::s, ::s][sel], lab_t[::s, ::s][sel], key[::s, ::s][sel]
+    el, a, b = (np.rint(c).astype(np.int64) for c in _cell_coords(k))
     n = L_BINS * AB_BINS * AB_BINS
     idx = (el * AB_BINS + a) * AB_BINS + b
     order = np.argsort(idx, kind="stable")
@@ -50,10 +52,18 @@ def _offset_table(lab_p: np.ndarray, lab_t: np.ndarray, valid: np.ndarray) -> np
     return table
 
 
-def local_residual(lab_p: np.ndarray, lab_t: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Lab difference (image - prediction) minus the change shared by every pixel of its colour."""
-    table = _offset_table(lab_p, lab_t, valid)
-    coords = np.stack([c.ravel() for c in _cell_coords(lab_p)])
+def local_residual(
+    lab_p: np.ndarray, lab_t: np.ndarray, valid: np.ndarray, key: np.ndarray | None = None
+) -> np.ndarray:
+    """Lab difference (image - prediction) minus the change shared by every pixel of its colour.
+
+    `key` is the Lab colour the table is indexed by, the RAW's own colour where known: a
+    black-and-white recipe has already collapsed the prediction's hues, but a channel mix
+    still treats a red object unlike a grey one of the same prediction.
+    """
+    key = lab_p if key is None else key
+    table = _offset_table(lab_p, lab_t, key, valid)
+    coords = np.stack([c.ravel() for c in _cell_coords(key)])
     offset = np.stack(
         [ndimage.map_coordinates(table[..., c], coords, order=1, mode="nearest") for c in range(3)],
         axis=-1,

@@ -18,8 +18,9 @@ MAX_SHIFT = 3.0  # px at analysis resolution
 BLOCK = 24  # px: one flow vector per block (median), then a 5x5 block median filter
 
 
-def refine_alignment(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """`pred` resampled so that its fine structure sits where the target's does."""
+def refine_alignment(pred: np.ndarray, target: np.ndarray, *also: np.ndarray) -> list[np.ndarray]:
+    """`pred` (and `also`, registered like it) resampled so that its fine structure sits
+    where the target's does."""
     g_p = np.clip(luma(pred) * 255, 0, 255).astype(np.uint8)
     g_t = np.clip(luma(target) * 255, 0, 255).astype(np.uint8)
     dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
@@ -27,17 +28,15 @@ def refine_alignment(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
     h, w = g_t.shape
     bh, bw = h // BLOCK, w // BLOCK
     if bh < 3 or bw < 3:
-        return pred
+        return [pred, *also]
     blocks = flow[: bh * BLOCK, : bw * BLOCK].reshape(bh, BLOCK, bw, BLOCK, 2)
     field = np.median(blocks, axis=(1, 3)).astype(np.float32)
     field = np.stack([cv2.medianBlur(np.ascontiguousarray(field[..., c]), 5) for c in (0, 1)], -1)
     field = np.clip(cv2.GaussianBlur(field, (0, 0), 1.0), -MAX_SHIFT, MAX_SHIFT)
     field = cv2.resize(field, (w, h), interpolation=cv2.INTER_LINEAR)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    return cv2.remap(
-        pred,
-        xx + field[..., 0],
-        yy + field[..., 1],
-        cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
+    map_x, map_y = xx + field[..., 0], yy + field[..., 1]
+    return [
+        cv2.remap(a, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        for a in (pred, *also)
+    ]

@@ -69,27 +69,32 @@ def tamper_maps(
     saturated: np.ndarray | None = None,
     raw_plain: np.ndarray | None = None,
 ) -> TamperMaps:
-    pred = refine_alignment(pred, target)
+    if raw_plain is not None:
+        pred, raw_plain = refine_alignment(pred, target, raw_plain)
+    else:
+        (pred,) = refine_alignment(pred, target)
     ssim = structure_maps(pred, target)
     lab_p, lab_t = to_lab(pred), to_lab(target)
-    res = local_residual(lab_p, lab_t, valid)
+    # The RAW's own colour (plain rendering, before the recipe) keys the colour table and
+    # the chroma tolerance; the image side is not used, so a recolour that saturates an
+    # area cannot widen its own tolerance.
+    lab_raw = to_lab(raw_plain) if raw_plain is not None else lab_p
+    res = local_residual(lab_p, lab_t, valid, key=lab_raw)
     de = np.sqrt((res**2).sum(axis=2))
     tex_p = blur(grad_mag(lab_p[..., 0]), 2.0)
     tex_t = blur(grad_mag(lab_t[..., 0]), 2.0)
     # Texture excuses misalignment and demosaic differences only where both sides have it:
     # text or a pasted object adds texture to the image and must not widen its own tolerance.
     texture = np.minimum(tex_p, tex_t)
-    # The RAW's own colourfulness (plain rendering, before the recipe): channel mixes for
-    # black and white or vibrance act non-linearly on saturated colours. The image side is
-    # not used, so a recolour that saturates an area cannot widen its own tolerance.
-    lab_raw = to_lab(raw_plain) if raw_plain is not None else lab_p
+    # The RAW's own colourfulness: channel mixes for black and white or vibrance act
+    # non-linearly on saturated colours.
     chroma = blur(np.hypot(lab_raw[..., 1], lab_raw[..., 2]), 2.0)
     tolerance = DE_FLOOR + DE_PER_TEXTURE * texture + DE_PER_CHROMA * chroma
     colour = blur(de, 1.5) / tolerance
     structure = blur(1.0 - ssim, 1.5) / SSIM_DROP_UNIT
     # Local exposure: a relit area keeps its structure and hue but not its brightness.
     lp = lab_p[..., 0]
-    lt = lp + res[..., 0]
+    lt = np.clip(lp + res[..., 0], 0.0, 100.0)  # L after the table; a large edit may overshoot
     dl = blur(np.log((lt + 20.0) / (lp + 20.0)), 4.0)
     exposure = np.abs(dl) / (EXPOSURE_UNIT + EXPOSURE_PER_CHROMA * chroma)
     score = np.maximum(np.maximum(colour, structure), exposure)
