@@ -55,14 +55,11 @@ def _seam_profile(m: np.ndarray, axis: int) -> np.ndarray:
     areas, and texture would otherwise drown them. The window is centred on every position
     alike, so no phase is favoured when there is no grid.
     """
-    d = np.diff(m, axis=axis)
-    if axis == 1:
-        r = np.abs(d[:, 2:-2] - 0.5 * (d[:, :-4] + d[:, 4:]))
-        local = cv2.blur(r, (NORM_WINDOW, 1), borderType=cv2.BORDER_REFLECT)
-        return (r / (local + RESIDUAL_EPS)).mean(0)
-    r = np.abs(d[2:-2] - 0.5 * (d[:-4] + d[4:]))
-    local = cv2.blur(r, (1, NORM_WINDOW), borderType=cv2.BORDER_REFLECT)
-    return (r / (local + RESIDUAL_EPS)).mean(1)
+    lines = m if axis == 1 else np.ascontiguousarray(m.T)  # steps run along each row
+    d = np.diff(lines, axis=1)
+    r = np.abs(d[:, 2:-2] - 0.5 * (d[:, :-4] + d[:, 4:]))
+    local = cv2.blur(r, (NORM_WINDOW, 1), borderType=cv2.BORDER_REFLECT)
+    return (r / (local + RESIDUAL_EPS)).mean(0)
 
 
 def _seam_z(profile: np.ndarray, offset: int) -> tuple[np.ndarray, np.ndarray]:

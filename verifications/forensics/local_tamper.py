@@ -103,16 +103,25 @@ def tamper_maps(
         score *= 1.0 - 0.8 * np.clip(blur(saturated, 3.0) * 2, 0, 1)
     score[~valid] = 0.0
     # The outermost pixels carry resampling and JPEG edge-block artefacts, not edits.
-    m = BORDER_PX
-    score[:m], score[-m:], score[:, :m], score[:, -m:] = 0.0, 0.0, 0.0, 0.0
+    _zero_border(score)
     score = score.astype(np.float32)
     background = background_level(score, valid)
     z = score / max(BACKGROUND_FLOOR, background)
     hue = blur(np.hypot(res[..., 1], res[..., 2]), 3.0)
     hue[~valid] = 0.0
-    hue[:m], hue[-m:], hue[:, :m], hue[:, -m:] = 0.0, 0.0, 0.0, 0.0
+    _zero_border(hue)
     hue_z = hue / max(HUE_FLOOR, background_level(hue, valid))
     return TamperMaps(score, colour, structure, tex_p, tex_t, background, z, hue, hue_z)
+
+
+def _zero_border(a: np.ndarray) -> None:
+    m = BORDER_PX
+    a[:m], a[-m:], a[:, :m], a[:, -m:] = 0.0, 0.0, 0.0, 0.0
+
+
+def _image_box(x: int, y: int, bw: int, bh: int, to_image: float) -> list[int]:
+    """A box in analysis pixels as [x0, y0, x1, y1] in the displayed image's pixels."""
+    return [int(round(v * to_image)) for v in (x, y, x + bw, y + bh)]
 
 
 def _components(
@@ -146,13 +155,12 @@ def find_regions(maps: TamperMaps, valid: np.ndarray, to_image: float) -> list[R
         tt = float(maps.tex_img[y : y + bh, x : x + bw][mask].mean())
         ratio = (tt + 0.5) / (tp + 0.5)
         kind = "added" if ratio > 1.4 else "removed" if ratio < 0.7 else "altered"
-        box = [x, y, x + bw, y + bh]
-        box = [int(round(v * to_image)) for v in box]
+        box = _image_box(x, y, bw, bh, to_image)
         regions.append(Region(box, float(area), kind, float(np.mean(zz)), float(np.mean(sc))))
     for (x, y, bw, bh), mask, area in _components(
         maps.hue_z, HUE_GROW_Z, HUE_SEED_Z, HUE_FAIL_AREA, valid
     ):
-        box = [int(round(v * to_image)) for v in (x, y, x + bw, y + bh)]
+        box = _image_box(x, y, bw, bh, to_image)
         if any(_inside(box, r.box) and fails(r) for r in regions):
             continue  # already failed by the main map
         hz = float(maps.hue_z[y : y + bh, x : x + bw][mask].mean())
@@ -176,8 +184,7 @@ def expansion_regions(outside: np.ndarray, to_image: float) -> list[Region]:
         if area < FAIL_AREA:
             continue
         x, y, bw, bh = (int(v) for v in stats[i, :4])
-        box = [int(round(v * to_image)) for v in (x, y, x + bw, y + bh)]
-        regions.append(Region(box, float(area), "added", 0.0))
+        regions.append(Region(_image_box(x, y, bw, bh, to_image), float(area), "added", 0.0))
     return sorted(regions, key=lambda r: -r.area_share)
 
 
@@ -192,25 +199,20 @@ def background_level(score: np.ndarray, valid: np.ndarray) -> float:
     return float(np.percentile(score[rest], 90)) if rest.sum() > 1000 else first
 
 
-def fails(region: Region) -> bool:
-    if region.rule == "hue":
-        return (
-            region.area_share >= HUE_FAIL_AREA
-            and region.score >= HUE_FAIL_Z
-            and region.residual >= HUE_MIN_DE
-        )
-    need = FAIL_Z if region.area_share >= SMALL_AREA else FAIL_Z_SMALL
-    return (
-        region.area_share >= FAIL_AREA
-        and region.score >= need
-        and region.residual >= MIN_MEAN_SCORE
-    )
-
-
 def _need(r: Region) -> float:
+    """Mean excess over the background a region needs to fail the picture."""
     if r.rule == "hue":
         return HUE_FAIL_Z
     return FAIL_Z if r.area_share >= SMALL_AREA else FAIL_Z_SMALL
+
+
+def fails(region: Region) -> bool:
+    hue = region.rule == "hue"
+    return (
+        region.area_share >= (HUE_FAIL_AREA if hue else FAIL_AREA)
+        and region.score >= _need(region)
+        and region.residual >= (HUE_MIN_DE if hue else MIN_MEAN_SCORE)
+    )
 
 
 def split_regions(regions: list[Region]) -> tuple[list[Region], list[Region]]:

@@ -53,8 +53,9 @@ def analyse_rendition_similarity(
     other_exposure = bool(
         grain_decides and grain.get("conclusive") and grain.get("different_exposure")
     )
-    ok = mean >= SSIM_MIN and coverage >= COVERAGE_MIN and not other_exposure
-    if other_exposure and mean >= SSIM_MIN and coverage >= COVERAGE_MIN:
+    matches = mean >= SSIM_MIN and coverage >= COVERAGE_MIN
+    ok = matches and not other_exposure
+    if matches and other_exposure:
         explanation = (
             "The image's fine grain is not this RAW's noise: it was made from another "
             "exposure, e.g. another frame of a burst."
@@ -71,7 +72,7 @@ def analyse_rendition_similarity(
         )
     margin = abs(mean - SSIM_MIN)
     conf = float(np.clip(0.6 + 1.5 * margin, 0.6, 0.97))
-    if other_exposure and mean >= SSIM_MIN and coverage >= COVERAGE_MIN:
+    if matches and other_exposure:
         # Confidence from how far the residual grain floor lies above the honest range.
         excess = float(grain.get("grain_residual_floor", 0.0)) - float(
             grain.get("min_residual_floor", 0.0)

@@ -89,10 +89,11 @@ def grain_match(
     if ok.size < MIN_BLOCKS:
         return _inconclusive("too few mid-tone blocks")
     bp, bt = _band(lp), _band(lt)
-    energy = (_blocks(bp, hb, wb) ** 2).mean(-1)
+    blk_p, blk_t = _blocks(bp, hb, wb), _blocks(bt, hb, wb)
+    energy = (blk_p**2).mean(-1)
     # Rank blocks by both sides' grain: ranking by the RAW's alone would pick the blocks where
     # its own noise draw happens to be weak, and inflate the grain ratio of another exposure.
-    both = energy + (_blocks(bt, hb, wb) ** 2).mean(-1)
+    both = energy + (blk_t**2).mean(-1)
     order = ok[np.argsort(both[ok])]
     fit_blocks = order[: max(20, int(ok.size * FIT_SHARE))]
     quiet = order[: max(20, int(ok.size * QUIET_SHARE))]
@@ -119,7 +120,7 @@ def grain_match(
     fp = cv2.filter2D(bp, cv2.CV_32F, kernel, borderType=cv2.BORDER_REFLECT)
     # One gain per block on top: tone curves and pushes scale the grain by the local slope,
     # which one global filter cannot follow (costs another exposure ~1/256 of its noise).
-    bfp, bbt = _blocks(fp, hb, wb).astype(np.float64), _blocks(bt, hb, wb).astype(np.float64)
+    bfp, bbt = _blocks(fp, hb, wb).astype(np.float64), blk_t.astype(np.float64)
     gain = (bfp * bbt).sum(-1) / ((bfp * bfp).sum(-1) + 1e-20)
     resid = bbt - gain[:, None] * bfp
     # Residual energy against scene energy, block by block: its intercept is what remains
@@ -127,7 +128,7 @@ def grain_match(
     res_e = (resid**2).mean(-1)
     line = np.stack([np.ones(fit_blocks.size), energy[fit_blocks]], 1)
     (floor, _), *_ = np.linalg.lstsq(line, res_e[fit_blocks], rcond=None)
-    a = _blocks(bp, hb, wb)[quiet].ravel().astype(np.float64)
+    a = blk_p[quiet].ravel().astype(np.float64)
     y = bbt[quiet].ravel()
     res = resid[quiet].ravel()
     sa, sb, sr = float(a.std()), float(y.std()), float(res.std())
