@@ -6,14 +6,17 @@ import numpy as np
 from scipy import ndimage
 
 from .decode import RawData
+from .moire import chroma_asymmetry, colour_planes
 from .report import AnalysisResult
 
 TILE = 256
 MAX_TILES = 12
 LOW_FREQ = 0.06  # cycles/sample of the colour plane: scene structure lives below this
 # Peak prominence: log power over its 9x9 spectral neighbourhood median, averaged tiles.
-# Authentic RAWs (synthetic scenes, corpus cameras) top out near 3.1; recaptures start ~3.7.
-PEAK_MIN = 3.4
+# Authentic RAWs top out at 4.2 (a Panasonic LX7 scene, which 3.4 wrongly rejected;
+# corpus cameras and the other synthetic scenes <= 3.6); prints start at 5.9. Most screens
+# with weaker lattice peaks are caught by the colour-phase test below instead.
+PEAK_MIN = 4.5
 PEAK_LEVEL = 3.0  # peaks above this are counted...
 PEAK_COUNT_MIN = 5  # ...a screen or halftone makes a lattice of them, not one or two
 # A screen's subpixel grid or a print's halftone folds onto fine spatial frequencies of
@@ -21,6 +24,10 @@ PEAK_COUNT_MIN = 5  # ...a screen or halftone makes a lattice of them, not one o
 # and strong harmonics low (measured: all authentic peaks at r <= 0.14, recaptures
 # mostly above 0.2). Only peaks beyond this radius count as evidence.
 HIGH_FREQ = 0.2
+# Colour-phase moire (see moire.py): log of |Z(f)|^2 / |Z(-f)|^2. Genuine RAWs top out at
+# 2.2 (a red fundus photo), brick and grass at 0.8, a real camera's sunlit water at 1.0;
+# screens reach 3.0-4.7, also the dark and near-sensor-pitch ones the peaks above miss.
+ASYM_MIN = 2.6
 
 
 def _plane(raw: RawData) -> np.ndarray:
@@ -68,15 +75,27 @@ def spectrum_peaks(plane: np.ndarray) -> tuple[float, int, float]:
 def analyse_recapture(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
     plane = _plane(raw)
     top, count, low_top = spectrum_peaks(plane)
-    ok = not (top > PEAK_MIN and count >= PEAK_COUNT_MIN)
+    lattice = top > PEAK_MIN and count >= PEAK_COUNT_MIN
+    colour = colour_planes(raw)
+    asym, asym_freq, asym_tiles = chroma_asymmetry(*colour) if colour else (0.0, (0.0, 0.0), 0)
+    subpixels = asym > ASYM_MIN
+    ok = not (lattice or subpixels)
     if ok:
         explanation = "The RAW shows no screen-pixel or print-dot pattern: not a photo of a photo."
-        conf = float(np.clip(0.7 + 0.1 * (PEAK_MIN - top), 0.6, 0.9))
+        margin = min(PEAK_MIN - top, 2 * (ASYM_MIN - asym))
+        conf = float(np.clip(0.7 + 0.1 * margin, 0.6, 0.9))
+    elif subpixels and not lattice:
+        explanation = (
+            "The RAW's red, green and blue carry one fine stripe pattern a third of a period "
+            "apart, as a screen's subpixels do: a photo of a screen."
+        )
+        conf = float(np.clip(0.7 + 0.1 * (asym - ASYM_MIN), 0.7, 0.97))
     else:
         explanation = (
             "The RAW holds a regular dot or pixel grid, as when photographing a screen or a print."
         )
-        conf = float(np.clip(0.7 + 0.1 * (top - PEAK_MIN) + 0.02 * count, 0.7, 0.97))
+        conf = 0.7 + 0.1 * max(top - PEAK_MIN, asym - ASYM_MIN) + 0.02 * count
+        conf = float(np.clip(conf, 0.7, 0.97))
     details = {
         "peak_prominence": top,
         "peak_count": count,
@@ -85,6 +104,15 @@ def analyse_recapture(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
         "peak_prominence_min": PEAK_MIN,
         "peak_count_min": PEAK_COUNT_MIN,
         "peak_level": PEAK_LEVEL,
+        "colour_phase_asymmetry": asym,
+        "colour_phase_asymmetry_min": ASYM_MIN,
+        "colour_phase_frequency": [round(asym_freq[0], 4), round(asym_freq[1], 4)],
+        "colour_phase_tiles": asym_tiles,
+        "colour_phase_explanation": (
+            "Log ratio of the power at f and at -f of R + wG + w^2B (w a third of a turn): "
+            "a screen's subpixels put their moire on one side only, real textures on both; "
+            "frequency in cycles per sensor pixel."
+        ),
         "explanation": explanation,
     }
     return AnalysisResult("recapture", ok, conf, details)
