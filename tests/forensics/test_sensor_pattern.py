@@ -12,6 +12,7 @@ from PIL import Image
 from tests.factories.dng import make_pair, srgb_to_linear, write_bayer_dng
 from verifications.forensics import metadata as meta
 from verifications.forensics.decode import decode_raw
+from verifications.forensics.fake_raw_traces import _DCT, jpeg_dct_deficit
 from verifications.forensics.report import AnalysisResult
 from verifications.forensics.sensor_pattern import analyse_sensor_pattern
 
@@ -62,3 +63,56 @@ def test_a_raw_made_from_a_jpeg_with_sensor_noise_added_still_shows_the_grid(
     # Every figure behind the verdict is reported with its threshold.
     for key in ("jpeg_grid_z_phase0", "jpeg_grid_ratio_phase0", "jpeg_grid_z_any_phase_min"):
         assert key in result.details
+
+
+def _fake_from_high_quality_jpeg(genuine: tuple[Path, Path]) -> Path:
+    """A careful forger: the published JPEG re-saved at quality 97, where seams fade."""
+    dng, jpeg = genuine
+    published = dng.with_name("published_q97.jpg")
+    Image.open(jpeg).save(published, quality=97)
+    srgb = np.asarray(Image.open(published).convert("RGB"), np.float32) / 255.0
+    return write_bayer_dng(
+        dng.with_name("fake_q97.dng"), srgb_to_linear(srgb) * 0.85, noise=False, seed=6, iso=400
+    )
+
+
+def test_a_genuine_capture_shows_no_dct_deficit_on_the_jpeg_grid(
+    genuine: tuple[Path, Path],
+) -> None:
+    details = _sensor_pattern(genuine[0]).details
+    assert details["jpeg_dct_deficit_z"] < details["jpeg_dct_deficit_z_min"]
+    assert details["jpeg_grid_z_phase0_smooth"] < details["jpeg_grid_z_phase0_smooth_min"]
+    assert details["jpeg_dct_explanation"] and details["jpeg_grid_smooth_explanation"]
+
+
+def test_a_raw_made_from_a_quality_97_jpeg_fails_on_its_fine_dct_deficit(
+    genuine: tuple[Path, Path],
+) -> None:
+    result = _sensor_pattern(_fake_from_high_quality_jpeg(genuine))
+    assert result.result is False
+    assert "less fine-detail energy" in result.details["explanation"]
+    assert result.details["jpeg_dct_deficit_z"] >= result.details["jpeg_dct_deficit_z_min"]
+    assert result.details["jpeg_dct_energy_ratio"] <= result.details["jpeg_dct_energy_ratio_max"]
+
+
+def _quantised_on_grid(m: np.ndarray, dy: int, dx: int, step: float) -> np.ndarray:
+    """Round every 8x8 block's DCT coefficients (blocks cut at dy, dx) as a JPEG encoder
+    does: coefficient (u, v) to multiples of step * (1 + u + v), coarser for finer detail."""
+    out = m.copy()
+    h, w = (m.shape[0] - dy) // 8 * 8, (m.shape[1] - dx) // 8 * 8
+    b = out[dy : dy + h, dx : dx + w].reshape(h // 8, 8, w // 8, 8).transpose(0, 2, 1, 3)
+    steps = step * (1.0 + np.add.outer(np.arange(8), np.arange(8)))
+    c = np.round((_DCT @ b @ _DCT.T) / steps) * steps
+    out[dy : dy + h, dx : dx + w] = (_DCT.T @ c @ _DCT).transpose(0, 2, 1, 3).reshape(h, w)
+    return out
+
+
+def test_the_dct_deficit_finds_quantisation_on_the_corner_grid_only() -> None:
+    rng = np.random.default_rng(3)
+    noise = 1.0 + 0.02 * rng.standard_normal((512, 512)).astype(np.float32)
+    assert abs(jpeg_dct_deficit(noise)["jpeg_dct_deficit_z"]) < 4.0
+    on_grid = jpeg_dct_deficit(_quantised_on_grid(noise, 0, 0, 0.005))
+    assert on_grid["jpeg_dct_deficit_z"] > 20.0
+    assert on_grid["jpeg_dct_energy_ratio"] < 0.9
+    # Quantised on a grid 4 px away, the corner grid holds more fine energy, not less.
+    assert jpeg_dct_deficit(_quantised_on_grid(noise, 4, 4, 0.005))["jpeg_dct_deficit_z"] < 0
