@@ -27,6 +27,9 @@ from verifications.selectors import verification_get
 
 logger = logging.getLogger(__name__)
 
+# Stripe Checkout Sessions lapse 24 h after creation unless `expires_at` says sooner.
+CHECKOUT_SESSION_HOURS = 24
+
 LISTING_FIELDS = (
     "title",
     "description",
@@ -203,6 +206,20 @@ def purchase_mark_unpaid(*, purchase_id: object, status: str) -> bool:
         Purchase.objects.filter(pk=purchase_id, status=PurchaseStatus.PENDING).update(
             status=status, updated_at=timezone.now()
         )
+    )
+
+
+def purchases_expire_stale(*, now: dt.datetime | None = None) -> int:
+    """pending → expired once Stripe can no longer complete the Checkout Session.
+
+    Stripe sends checkout.session.expired when a session lapses; this sweep covers the
+    purchases whose event never arrived (webhook down, endpoint misconfigured), so a buyer's
+    list does not keep a "pending" row forever. A late payment still fulfils: paid events
+    move expired purchases to paid.
+    """
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=CHECKOUT_SESSION_HOURS + 1)
+    return Purchase.objects.filter(status=PurchaseStatus.PENDING, created_at__lt=cutoff).update(
+        status=PurchaseStatus.EXPIRED, updated_at=timezone.now()
     )
 
 
