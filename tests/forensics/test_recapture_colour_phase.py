@@ -47,8 +47,8 @@ def _stripes(h: int, w: int, period: float, shift_per_colour: float) -> list[np.
 
 def test_three_phase_stripes_are_one_sided_and_in_phase_stripes_are_not() -> None:
     offsets = [(0, 0)] * 4  # planes already co-sited
-    screen_like, f, _ = chroma_asymmetry(_stripes(256, 256, 9.0, 1 / 3), offsets, [0.0] * 4)
-    brick_like, _, _ = chroma_asymmetry(_stripes(256, 256, 9.0, 0.0), offsets, [0.0] * 4)
+    screen_like, f, fold, _ = chroma_asymmetry(_stripes(256, 256, 9.0, 1 / 3), offsets, [0.0] * 4)
+    brick_like, _, _, _ = chroma_asymmetry(_stripes(256, 256, 9.0, 0.0), offsets, [0.0] * 4)
     assert screen_like > 8.0
     assert brick_like < ASYM_MIN  # one tile of noise: the figure's floor on a tiny frame
     # the reported frequency is the stripes' own, in cycles per sensor pixel

@@ -28,6 +28,12 @@ LOW_FREQ = 0.03  # cycles/sample: below this the window's leakage of the picture
 # back on the sensor grid unambiguously (f and f - 1 differ by a half-pixel shift), which
 # makes real detail look asymmetric; the screens' beats measured here all lie inside it.
 HIGH_FREQ = 0.42
+# Under the odd-fold hypotheses, a genuine scene's own detail just below the plane's
+# Nyquist folds the same way and mixes with its unfolded detail: only the lower band,
+# where that would need detail near the sensor's Nyquist (which lenses blur), is searched.
+ODD_HIGH_FREQ = 0.3
+# Sign flips (rows, columns) of the sites in odd rows / columns: how the lattice folded.
+HYPOTHESES = {"direct": (0, 0), "odd columns": (0, 1), "odd rows": (1, 0), "odd both": (1, 1)}
 W3 = np.exp(2j * np.pi / 3)
 
 
@@ -67,14 +73,15 @@ def _tiles(h: int, w: int, tile: int) -> list[tuple[int, int]]:
 
 def chroma_asymmetry(
     planes: list[np.ndarray], offsets: list[tuple[int, int]], blacks: list[float]
-) -> tuple[float, tuple[float, float], int]:
-    """(log asymmetry, its frequency (fy, fx) in cycles per sensor pixel, tiles used)."""
+) -> tuple[float, tuple[float, float], str, int]:
+    """(log asymmetry, its frequency (fy, fx) in cycles per sensor pixel, the sampling
+    hypothesis it was found under, tiles used)."""
     h, w = planes[0].shape
     tile = TILE
     while tile > 64 and tile > min(h, w):
         tile //= 2
     if tile > min(h, w):
-        return 0.0, (0.0, 0.0), 0
+        return 0.0, (0.0, 0.0), "-", 0
     spots = _tiles(h, w, tile)
     f = sfft.fftfreq(tile).astype(np.float32)
     fy, fx = np.meshgrid(f, f, indexing="ij")
@@ -87,27 +94,46 @@ def chroma_asymmetry(
             for wt, (oy, ox) in zip(weights, offsets, strict=True)
         ]
     ).astype(np.complex64)
+    # A lattice finer than 2 sensor pixels folds onto the plane's band from an odd multiple
+    # of half the sampling rate along x, y or both: then the sites in odd columns (rows)
+    # see it with its sign flipped. One sign pattern per hypothesis restores the three-phase
+    # sum; genuine detail is real-valued under every one of them.
+    signs = {
+        name: np.array([(-1.0) ** (py * oy + px * ox) for oy, ox in offsets], np.float32)
+        for name, (py, px) in HYPOTHESES.items()
+    }
     win = np.outer(np.hanning(tile), np.hanning(tile)).astype(np.float32)
     fs = sfft.fftshift(f)
     gy, gx = np.meshgrid(fs, fs, indexing="ij")
-    mask = np.hypot(gy, gx) > LOW_FREQ
-    mask &= np.maximum(np.abs(gy), np.abs(gx)) < HIGH_FREQ
-    mask &= (np.abs(gy) > 1.5 / tile) & (np.abs(gx) > 1.5 / tile)  # window leakage on axes
-    acc = np.zeros((tile, tile), np.float64)
+    band = np.hypot(gy, gx) > LOW_FREQ
+    band &= (np.abs(gy) > 1.5 / tile) & (np.abs(gx) > 1.5 / tile)  # window leakage on axes
+    reach = np.maximum(np.abs(gy), np.abs(gx))
+    masks = {n: band & (reach < (HIGH_FREQ if n == "direct" else ODD_HIGH_FREQ)) for n in signs}
+    # per-tile weights from a sample of each hypothesis' band, in unshifted bin order
+    sample = {n: np.flatnonzero(sfft.ifftshift(m))[::3] for n, m in masks.items()}
+    acc = {n: np.zeros((tile, tile), np.float64) for n in signs}
     for y, x in spots:
         t = np.stack([p[y : y + tile, x : x + tile] for p in planes]).astype(np.float32)
         t -= np.asarray(blacks, np.float32)[:, None, None]
         mean = t.mean(axis=(1, 2), keepdims=True)
         # relative modulation: equalises the planes' white balance so grey detail cancels in Z
         t = (t / np.maximum(mean, 1e-3) - 1.0) * win
-        z = np.abs((sfft.fft2(t, axes=(1, 2)) * phase).sum(axis=0)) ** 2
-        z = sfft.fftshift(ndimage.uniform_filter(z, SMOOTH, mode="wrap"))
-        # Each tile counts as one vote: a screen's beat is in every tile that shows the
-        # screen, while a local colour-shifted texture (sun glints on water ripples in a
-        # real frame) would otherwise carry the sum from one tile.
-        acc += z / max(float(np.median(z[mask])), 1e-20)
-    mirror = np.roll(acc[::-1, ::-1], (1, 1), (0, 1))  # mirror[k] = acc[-k]
-    lr = np.where(mask, np.log((acc + 1e-20) / (mirror + 1e-20)), -np.inf)
-    k = int(np.argmax(lr))
-    ky, kx = divmod(k, tile)
-    return float(lr[ky, kx]), (float(gy[ky, kx]) / 2, float(gx[ky, kx]) / 2), len(spots)
+        spec = sfft.fft2(t, axes=(1, 2)) * phase
+        for name, sg in signs.items():
+            zc = spec[0] * sg[0] + spec[1] * sg[1] + spec[2] * sg[2] + spec[3] * sg[3]
+            z = zc.real**2 + zc.imag**2
+            # Each tile counts as one vote (its power over its band's median): a screen's
+            # beat is in every tile that shows the screen, while a local colour-shifted
+            # texture (sun glints on water ripples in a real frame) would otherwise carry
+            # the sum from one tile.
+            acc[name] += z / max(float(np.median(z.ravel()[sample[name]])), 1e-20)
+    for name in acc:
+        acc[name] = sfft.fftshift(ndimage.uniform_filter(acc[name], SMOOTH, mode="wrap"))
+    best = (-np.inf, (0.0, 0.0), "-")
+    for name, a in acc.items():
+        mirror = np.roll(a[::-1, ::-1], (1, 1), (0, 1))  # mirror[k] = a[-k]
+        lr = np.where(masks[name], np.log((a + 1e-20) / (mirror + 1e-20)), -np.inf)
+        ky, kx = divmod(int(np.argmax(lr)), tile)
+        if lr[ky, kx] > best[0]:
+            best = (float(lr[ky, kx]), (float(gy[ky, kx]) / 2, float(gx[ky, kx]) / 2), name)
+    return best[0], best[1], best[2], len(spots)

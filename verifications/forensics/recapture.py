@@ -77,7 +77,9 @@ def analyse_recapture(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
     top, count, low_top = spectrum_peaks(plane)
     lattice = top > PEAK_MIN and count >= PEAK_COUNT_MIN
     colour = colour_planes(raw)
-    asym, asym_freq, asym_tiles = chroma_asymmetry(*colour) if colour else (0.0, (0.0, 0.0), 0)
+    asym, asym_freq, fold, asym_tiles = (
+        chroma_asymmetry(*colour) if colour else (0.0, (0.0, 0.0), "-", 0)
+    )
     subpixels = asym > ASYM_MIN
     ok = not (lattice or subpixels)
     if ok:
@@ -107,11 +109,13 @@ def analyse_recapture(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
         "colour_phase_asymmetry": asym,
         "colour_phase_asymmetry_min": ASYM_MIN,
         "colour_phase_frequency": [round(asym_freq[0], 4), round(asym_freq[1], 4)],
+        "colour_phase_fold": fold,
         "colour_phase_tiles": asym_tiles,
         "colour_phase_explanation": (
             "Log ratio of the power at f and at -f of R + wG + w^2B (w a third of a turn): "
             "a screen's subpixels put their moire on one side only, real textures on both; "
-            "frequency in cycles per sensor pixel."
+            "frequency in cycles per sensor pixel; fold: how the grid folded onto the "
+            "colour planes (direct, or sign-flipped in odd columns / rows)."
         ),
         "explanation": explanation,
     }
