@@ -7,17 +7,11 @@ drawn by the sharing app when it is installed; without it, the plain thumbnail.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from lumethic.files import local_copy
 from marketplace.models import Listing
 
 logger = logging.getLogger(__name__)
@@ -26,48 +20,21 @@ PREVIEW_VERSION = "1"
 
 def _strip_preview(listing: Listing) -> str | None:
     try:
-        from sharing import imaging
+        from sharing import imaging, renditions
     except ImportError:  # the sharing app draws strips; without it, no strip
         return None
     verification = listing.verification
-    when = verification.completed_at or verification.updated_at
     url = settings.SITE_URL + reverse("marketplace:listing", kwargs={"listing_id": listing.pk})
-    info = imaging.StripInfo(
-        authentic=bool(verification.result),
-        confidence=verification.result_confidence,
-        verified_on=when.strftime("%Y-%m-%d"),
-        short_code=verification.short_code,
-        share_url=url,
+    info = renditions.strip_info_at(verification=verification, url=url)
+    thumb = verification.thumbnail.name
+    key = renditions.fingerprint(
+        PREVIEW_VERSION, thumb, info.authentic, info.confidence, info.verified_on, url
     )
-    key = hashlib.sha256(
-        "|".join(
-            map(
-                str,
-                (
-                    PREVIEW_VERSION,
-                    verification.thumbnail.name,
-                    info.authentic,
-                    info.confidence,
-                    info.verified_on,
-                    url,
-                ),
-            )
-        ).encode()
-    ).hexdigest()[:24]
-    name = f"marketplace/previews/{listing.pk}-{key}.jpg"
-    if default_storage.exists(name):
-        return name
-    with (
-        local_copy(verification.thumbnail.name, ".jpg") as src,
-        tempfile.TemporaryDirectory(prefix="lumethic-preview-") as tmp,
-    ):
-        out = Path(tmp) / "preview.jpg"
-        imaging.compose_signed(src, out, info)
-        with open(out, "rb") as fh:
-            stored = default_storage.save(name, File(fh))
-    if stored != name:  # drawn concurrently by another request: keep one copy
-        default_storage.delete(stored)
-    return name
+    return renditions.cached_render(
+        f"marketplace/previews/{listing.pk}-{key}.jpg",
+        thumb,
+        lambda src, out: imaging.compose_signed(src, out, info),
+    )
 
 
 def listing_preview(listing: Listing) -> str | None:

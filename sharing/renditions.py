@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.files import File
@@ -32,19 +33,37 @@ def folder(verification: Verification) -> str:
     return f"shared/{verification.account_id}/{verification.pk}/"
 
 
-def strip_info(*, verification: Verification, share: Share) -> imaging.StripInfo:
+def strip_info_at(*, verification: Verification, url: str) -> imaging.StripInfo:
+    """What the verification strip says, pointing to `url` (a share or listing page)."""
     when = verification.completed_at or verification.updated_at
     return imaging.StripInfo(
         authentic=bool(verification.result),
         confidence=verification.result_confidence,
         verified_on=when.strftime("%Y-%m-%d"),
         short_code=verification.short_code,
-        share_url=share_url(share=share),
+        share_url=url,
     )
 
 
-def _fingerprint(*parts: object) -> str:
+def strip_info(*, verification: Verification, share: Share) -> imaging.StripInfo:
+    return strip_info_at(verification=verification, url=share_url(share=share))
+
+
+def fingerprint(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:24]
+
+
+def cached_render(name: str, source: str, draw: Callable[[Path, Path], None]) -> str:
+    """Storage `name`, drawn once from the stored file `source` by `draw(src, out)`."""
+    if default_storage.exists(name):
+        return name
+    with (
+        local_copy(source, ".jpg") as src,
+        tempfile.TemporaryDirectory(prefix="lumethic-render-") as tmp,
+    ):
+        out = Path(tmp) / "out.jpg"
+        draw(src, out)
+        return _store(name, out)
 
 
 def _store(name: str, path: Path) -> str:
@@ -69,7 +88,7 @@ def _prune(verification: Verification, prefix: str, keep: str) -> None:
 def signed_original(*, verification: Verification, share: Share) -> str:
     """The storage name of the JPEG with its verification strip (drawn on first use)."""
     info = strip_info(verification=verification, share=share)
-    key = _fingerprint(
+    key = fingerprint(
         STRIP_VERSION,
         verification.image_photo_hash,
         info.authentic,
@@ -78,20 +97,17 @@ def signed_original(*, verification: Verification, share: Share) -> str:
         info.short_code,
         info.share_url,
     )
-    name = f"{folder(verification)}signed-{key}.jpg"
-    if default_storage.exists(name):
-        return name
-    with (
-        local_copy(verification.image_file.name, ".jpg") as src,
-        tempfile.TemporaryDirectory(prefix="lumethic-sign-") as tmp,
-    ):
-        out = Path(tmp) / "signed.jpg"
+
+    def draw(src: Path, out: Path) -> None:
         imaging.compose_signed(src, out, info)
         if verification.result:  # authentic: our signed verdict travels with it (C2PA)
             assertion = c2pa.verification_assertion(verification, share_url=info.share_url)
             out.write_bytes(c2pa.sign_jpeg_or_keep(out.read_bytes(), assertion))
-        _store(name, out)
-    _prune(verification, "signed-", keep=name)
+
+    name = f"{folder(verification)}signed-{key}.jpg"
+    if not default_storage.exists(name):
+        cached_render(name, verification.image_file.name, draw)
+        _prune(verification, "signed-", keep=name)
     return name
 
 
@@ -104,13 +120,11 @@ def display_image(*, verification: Verification) -> str:
     if verification.rendition_image:
         with local_copy(verification.rendition_image.name, ".jpg") as rendition:
             size = imaging.image_size(rendition)
-    with (
-        local_copy(verification.image_file.name, ".jpg") as src,
-        tempfile.TemporaryDirectory(prefix="lumethic-display-") as tmp,
-    ):
-        out = Path(tmp) / "display.jpg"
-        imaging.display_copy(src, out, size=size)
-        _store(name, out)
+    cached_render(
+        name,
+        verification.image_file.name,
+        lambda src, out: imaging.display_copy(src, out, size=size),
+    )
     _prune(verification, "display-", keep=name)
     return name
 
