@@ -8,7 +8,7 @@ from scipy.special import ndtr
 
 from tests.factories.dng import render_scene, write_bayer_dng
 from verifications.forensics.decode import decode_raw
-from verifications.forensics.moire import chroma_asymmetry
+from verifications.forensics.moire import chroma_asymmetry, colour_planes
 from verifications.forensics.recapture import ASYM_MIN, analyse_recapture
 
 
@@ -99,3 +99,29 @@ def test_a_plain_capture_has_a_symmetric_colour_spectrum(tmp_path: Path) -> None
     assert rec.result
     assert rec.details["colour_phase_asymmetry"] < rec.details["colour_phase_asymmetry_min"] - 0.5
     assert rec.details["colour_phase_explanation"]
+
+
+def test_a_dark_screen_coarser_than_two_pixels_is_found_under_the_odd_fold(
+    tmp_path: Path,
+) -> None:
+    # Pitch 1.6: the subpixel grid folds from half the plane's sampling rate, so the sites
+    # in odd columns see it sign-flipped; the lattice peaks stay under their bar.
+    scene = _screen(render_scene("hubble_deep_field", (1152, 768), seed=0), 1.6, 3.0)
+    raw = decode_raw(write_bayer_dng(tmp_path / "odd.dng", scene, seed=15))
+    rec = analyse_recapture(raw, {})
+    assert not rec.result, rec.details
+    assert rec.details["peak_prominence"] < rec.details["peak_prominence_min"]
+    assert rec.details["colour_phase_fold"] == "odd columns"
+
+
+def test_colour_planes_are_refused_for_a_mosaic_without_one_r_two_g_one_b(
+    tmp_path: Path,
+) -> None:
+    raw = decode_raw(
+        write_bayer_dng(tmp_path / "p.dng", render_scene("coffee", (256, 256), 0), seed=16)
+    )
+    assert colour_planes(raw) is not None
+    raw.cfa = np.zeros((6, 6), int)  # an X-Trans-sized pattern
+    assert colour_planes(raw) is None
+    raw.cfa = np.array([[1, 1], [1, 2]])  # no red site
+    assert colour_planes(raw) is None

@@ -49,6 +49,8 @@ def colour_planes(
             return None
         chans = [0, 1, 1, 2]
         return [m[..., c] for c in chans], [(0, 0)] * 4, [float(black[c]) for c in chans]
+    if raw.cfa.shape != (2, 2):
+        return None  # X-Trans and other large patterns: no 2x2 colour planes
     desc = raw.color_desc
     sites: dict[str, list[tuple[int, int]]] = {}
     for dy in (0, 1):
