@@ -116,3 +116,22 @@ def test_the_dct_deficit_finds_quantisation_on_the_corner_grid_only() -> None:
     assert on_grid["jpeg_dct_energy_ratio"] < 0.9
     # Quantised on a grid 4 px away, the corner grid holds more fine energy, not less.
     assert jpeg_dct_deficit(_quantised_on_grid(noise, 4, 4, 0.005))["jpeg_dct_deficit_z"] < 0
+
+
+def test_naming_a_lossy_cinema_camera_does_not_exempt_an_uncompressed_fake(
+    genuine: tuple[Path, Path],
+) -> None:
+    """Blackmagic's lossy CinemaDNG is spared the grid tests; an uncompressed DNG is not."""
+    dng, jpeg = genuine
+    srgb = np.asarray(Image.open(jpeg).convert("RGB"), np.float32) / 255.0
+    fake = write_bayer_dng(
+        dng.with_name("fake_blackmagic.dng"),
+        srgb_to_linear(srgb) * 0.85,
+        noise=False,
+        seed=7,
+        make="Blackmagic Design",
+        model="Blackmagic Pocket Cinema Camera 4K",
+    )
+    result = _sensor_pattern(fake)
+    assert result.details["block_grid_skipped_lossy"] is False
+    assert result.result is False

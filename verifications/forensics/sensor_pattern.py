@@ -208,9 +208,12 @@ def analyse_sensor_pattern(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
     few_levels = span >= MIN_RANGE_FOR_LEVELS and min_levels <= MAX_LEVELS_8BIT
     compression = str(md.get("compression") or "")
     # Blackmagic cameras write lossy DCT-compressed CinemaDNG under a plain "JPEG" tag, and
-    # some leave Make empty: recognise them by Make or Model.
+    # some leave Make empty: recognise them by Make or Model. An uncompressed file that
+    # names such a body has no codec to excuse a grid, so it is tested like any other.
     body = f"{md.get('make') or ''} {md.get('model') or ''}".lower()
-    lossy = compression in LOSSY_COMPRESSION or "blackmagic" in body
+    lossy = compression in LOSSY_COMPRESSION or (
+        "blackmagic" in body and compression != "Uncompressed"
+    )
     z, ratio = (0.0, 1.0) if lossy else block_grid(planes)
     full_grid: dict[str, float | int] = {} if lossy else jpeg_block_grid(raw)
     grid_at_corner = bool(full_grid) and (
