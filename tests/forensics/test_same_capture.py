@@ -64,3 +64,23 @@ def test_denoised_jpeg_of_the_same_frame_is_inconclusive_not_failed(
     assert result.result is True
     assert not grain["conclusive"]
     assert "denoised" in grain["inconclusive_reason"]
+
+
+def test_a_strong_push_makes_the_grain_evidence_inconclusive_not_a_burst_verdict() -> None:
+    from verifications.forensics.rendition_similarity import analyse_rendition_similarity
+
+    # Grain figures that on their own would mean "another exposure" (as an honest +2 EV
+    # rendition of syn:camera produced: floor 0.92, R2 0.61).
+    grain = {"conclusive": True, "different_exposure": True, "grain_residual_floor": 0.92}
+    ssim = np.full((64, 64), 0.99, np.float32)
+    valid = np.ones((64, 64), bool)
+
+    def judged(ev: float):  # type: ignore[no-untyped-def]
+        summary = {"residual": 3.0, "exposure_ev": ev}
+        return analyse_rendition_similarity(True, "", ssim, valid, summary, grain)
+
+    pushed, plain = judged(2.2), judged(0.3)
+    assert pushed.result is True and pushed.details["other_exposure"] is False
+    assert pushed.details["grain_decides"] is False
+    assert pushed.details["grain_max_push_ev"] == 1.5
+    assert plain.result is False and plain.details["other_exposure"] is True

@@ -17,6 +17,10 @@ COVERAGE_MIN = 0.5  # share of the image frame the RAW must cover (the rest is e
 # frame and honest rendition on the bench whose grain decided stayed >= 0.96 and <= 5).
 GRAIN_SSIM_MIN = 0.95
 GRAIN_RESIDUAL_MAX = 6.0
+# A strong push multiplies the rounding and demosaicing differences between two converters
+# as much as any noise: an honest +2 EV rendition reached floor 0.92 / R2 0.61, inside the
+# range of another exposure. Burst frames on the bench need -0.4..+1.0 EV of recipe.
+GRAIN_MAX_PUSH_EV = 1.5
 
 
 def structure_maps(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -47,8 +51,11 @@ def analyse_rendition_similarity(
     grain = grain or {}
     # Same picture, other exposure: only decides when the grain comparison was conclusive.
     residual = summary.get("residual")
-    grain_decides = mean >= GRAIN_SSIM_MIN and (
-        residual is None or float(residual) <= GRAIN_RESIDUAL_MAX
+    push = abs(float(summary.get("exposure_ev") or 0.0))
+    grain_decides = (
+        mean >= GRAIN_SSIM_MIN
+        and (residual is None or float(residual) <= GRAIN_RESIDUAL_MAX)
+        and push <= GRAIN_MAX_PUSH_EV
     )
     other_exposure = bool(
         grain_decides and grain.get("conclusive") and grain.get("different_exposure")
@@ -92,6 +99,7 @@ def analyse_rendition_similarity(
         "grain_decides": grain_decides,
         "grain_ssim_min": GRAIN_SSIM_MIN,
         "grain_recipe_residual_max": GRAIN_RESIDUAL_MAX,
+        "grain_max_push_ev": GRAIN_MAX_PUSH_EV,
         "explanation": explanation,
     }
     return AnalysisResult("rendition_similarity", ok, conf, details)
