@@ -9,6 +9,10 @@ KS_MAX = 0.2
 LEVEL_SLACK = 4
 # Share of empty 8-bit levels inside the occupied range, beyond what the prediction shows.
 GAP_EXCESS_MAX = 0.35
+# Clipped on both sides: a pushed, blown highlight. How far below white the converter's
+# shoulder and the smooth gain field leave it says nothing about the photographer's edit.
+CLIP_IMAGE_LEVEL = 251
+CLIP_PRED_LEVEL = 240
 
 
 def _gaps(v: np.ndarray) -> float:
@@ -37,15 +41,17 @@ def analyse_histogram(
     ks = []
     gap_excess = []
     for c in range(3):
-        cp = np.cumsum(np.bincount(p[:, c], minlength=256)) / max(1, len(p))
-        ct = np.cumsum(np.bincount(t[:, c], minlength=256)) / max(1, len(t))
+        keep = ~((t[:, c] >= CLIP_IMAGE_LEVEL) & (p[:, c] >= CLIP_PRED_LEVEL))
+        pc, tc = p[keep, c], t[keep, c]
+        cp = np.cumsum(np.bincount(pc, minlength=256)) / max(1, len(pc))
+        ct = np.cumsum(np.bincount(tc, minlength=256)) / max(1, len(tc))
         # Lévy-style distance: a few levels of slack so rounding and clipping at 254 vs 255
         # are not mistaken for a changed distribution.
         sh = LEVEL_SLACK
         d1 = ct[:-sh] - cp[sh:]
         d2 = cp[:-sh] - ct[sh:]
         ks.append(float(max(0.0, d1.max(), d2.max())))
-        gap_excess.append(_gaps(t[:, c]) - _gaps(p[:, c]))
+        gap_excess.append(_gaps(tc) - _gaps(pc))
     ks_max, gap_max = max(ks), max(gap_excess)
     ok = ks_max <= KS_MAX and gap_max <= GAP_EXCESS_MAX
     if ok:
