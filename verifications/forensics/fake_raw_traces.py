@@ -100,9 +100,8 @@ def _seam_profiles(m: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     rel = r / (local + RESIDUAL_EPS)
     act = cv2.blur(r, (ACTIVITY_WINDOW, ACTIVITY_WINDOW), borderType=cv2.BORDER_REFLECT)
     sample = act[::7, ::7].reshape(-1)  # a strided sample sets the median: fast at 24 MP
-    cut = np.partition(sample, int(SMOOTH_SHARE * (sample.size - 1)))[
-        int(SMOOTH_SHARE * (sample.size - 1))
-    ]
+    k = int(SMOOTH_SHARE * (sample.size - 1))
+    cut = np.partition(sample, k)[k]
     smooth = (act <= cut).astype(np.float32)
     kept = smooth.sum(0)
     smooth_profile = (rel * smooth).sum(0) / np.maximum(kept, 1.0)

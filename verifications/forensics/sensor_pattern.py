@@ -152,6 +152,16 @@ def noise_correlation(planes: list[np.ndarray]) -> dict[str, float]:
     return {"cross_channel_corr": cross, "lag1_corr": corr(a[f2], b[f2])}
 
 
+def _corner_grid(full: dict[str, float | int], tag: str, z_min: float) -> bool:
+    """The pooled corner-aligned grid figure (`tag`: whole window or smoother half) passes
+    `z_min`, with a trace on each axis."""
+    if not full:
+        return False
+    key = f"jpeg_grid_z_phase0{tag}"
+    trace = min(full[f"{key}_columns"], full[f"{key}_rows"])
+    return full[key] >= z_min and trace >= JPEG_GRID_AXIS_MIN_PHASE0
+
+
 def _grid_reason(
     full: dict[str, float | int],
     at_corner: bool,
@@ -216,20 +226,9 @@ def analyse_sensor_pattern(raw: RawData, md: dict[str, Any]) -> AnalysisResult:
     )
     z, ratio = (0.0, 1.0) if lossy else block_grid(planes)
     full_grid: dict[str, float | int] = {} if lossy else jpeg_block_grid(raw)
-    grid_at_corner = bool(full_grid) and (
-        full_grid["jpeg_grid_z_phase0"] >= JPEG_GRID_Z_PHASE0
-        and min(full_grid["jpeg_grid_z_phase0_columns"], full_grid["jpeg_grid_z_phase0_rows"])
-        >= JPEG_GRID_AXIS_MIN_PHASE0
-    )
+    grid_at_corner = _corner_grid(full_grid, "", JPEG_GRID_Z_PHASE0)
     grid_shifted = bool(full_grid) and full_grid["jpeg_grid_z_any_phase"] >= JPEG_GRID_Z_ANY_PHASE
-    grid_smooth = bool(full_grid) and (
-        full_grid["jpeg_grid_z_phase0_smooth"] >= JPEG_GRID_Z_PHASE0_SMOOTH
-        and min(
-            full_grid["jpeg_grid_z_phase0_smooth_columns"],
-            full_grid["jpeg_grid_z_phase0_smooth_rows"],
-        )
-        >= JPEG_GRID_AXIS_MIN_PHASE0
-    )
+    grid_smooth = _corner_grid(full_grid, "_smooth", JPEG_GRID_Z_PHASE0_SMOOTH)
     dct_deficit = bool(full_grid) and (
         full_grid["jpeg_dct_deficit_z"] >= JPEG_DCT_DEFICIT_Z
         and full_grid["jpeg_dct_energy_ratio"] <= JPEG_DCT_RATIO_MAX
