@@ -30,11 +30,9 @@ def _strip_preview(listing: Listing) -> str | None:
     key = renditions.fingerprint(
         PREVIEW_VERSION, thumb, info.authentic, info.confidence, info.verified_on, url
     )
-    return renditions.cached_render(
-        f"marketplace/previews/{listing.pk}-{key}.jpg",
-        thumb,
-        lambda src, out: imaging.compose_signed(src, out, info),
-    )
+    name = f"marketplace/previews/{listing.pk}-{key}.jpg"
+    renditions.cached_render(name, thumb, lambda src, out: imaging.compose_signed(src, out, info))
+    return name
 
 
 def listing_preview(listing: Listing) -> str | None:

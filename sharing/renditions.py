@@ -53,17 +53,19 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:24]
 
 
-def cached_render(name: str, source: str, draw: Callable[[Path, Path], None]) -> str:
-    """Storage `name`, drawn once from the stored file `source` by `draw(src, out)`."""
+def cached_render(name: str, source: str, draw: Callable[[Path, Path], None]) -> bool:
+    """Make sure storage `name` exists, drawing it from the stored file `source` with
+    `draw(src, out)` if it does not; True when it was drawn now (stale copies to prune)."""
     if default_storage.exists(name):
-        return name
+        return False
     with (
         local_copy(source, ".jpg") as src,
         tempfile.TemporaryDirectory(prefix="lumethic-render-") as tmp,
     ):
         out = Path(tmp) / "out.jpg"
         draw(src, out)
-        return _store(name, out)
+        _store(name, out)
+    return True
 
 
 def _store(name: str, path: Path) -> str:
@@ -105,8 +107,7 @@ def signed_original(*, verification: Verification, share: Share) -> str:
             out.write_bytes(c2pa.sign_jpeg_or_keep(out.read_bytes(), assertion))
 
     name = f"{folder(verification)}signed-{key}.jpg"
-    if not default_storage.exists(name):
-        cached_render(name, verification.image_file.name, draw)
+    if cached_render(name, verification.image_file.name, draw):
         _prune(verification, "signed-", keep=name)
     return name
 
@@ -114,18 +115,16 @@ def signed_original(*, verification: Verification, share: Share) -> str:
 def display_image(*, verification: Verification) -> str:
     """A metadata-free web copy of the JPEG, sized like the registered RAW rendition."""
     name = f"{folder(verification)}display-{verification.image_photo_hash[:24]}.jpg"
-    if default_storage.exists(name):
-        return name
-    size = None
-    if verification.rendition_image:
-        with local_copy(verification.rendition_image.name, ".jpg") as rendition:
-            size = imaging.image_size(rendition)
-    cached_render(
-        name,
-        verification.image_file.name,
-        lambda src, out: imaging.display_copy(src, out, size=size),
-    )
-    _prune(verification, "display-", keep=name)
+
+    def draw(src: Path, out: Path) -> None:
+        size = None
+        if verification.rendition_image:
+            with local_copy(verification.rendition_image.name, ".jpg") as rendition:
+                size = imaging.image_size(rendition)
+        imaging.display_copy(src, out, size=size)
+
+    if cached_render(name, verification.image_file.name, draw):
+        _prune(verification, "display-", keep=name)
     return name
 
 
