@@ -18,6 +18,7 @@ from .exif_consistency import analyse_exif_consistency
 from .gain_field import fit_gain_field
 from .histogram import analyse_histogram
 from .imaging import resize_long, srgb_encode
+from .jpeg_grain import coefficient_match, grid_offset
 from .local_tamper import (
     FAIL_Z_SMALL,
     analyse_local_tamper,
@@ -124,6 +125,20 @@ class _Comparison:
         self.to_image = 1.0
 
 
+def _coefficients(raw: RawData, img: ImageData, reg: Any, a_scale: float) -> dict[str, Any]:
+    """The JPEG-domain same-capture test, when the image sits on the RAW rendition's grid."""
+    offset = None
+    if img.format == "JPEG" and raw.raw_type == "flat":
+        offset = grid_offset(reg.matrix, a_scale, reg.flip, reg.k1)
+    if offset is None:
+        return {
+            "conclusive": False,
+            "different_exposure": False,
+            "inconclusive_reason": "the image is not a JPEG on the RAW rendition's pixel grid",
+        }
+    return coefficient_match(raw.rendition, offset, img.path, img.orientation)
+
+
 def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
     """Register the RAW onto the image, fit the global recipe, and judge what it leaves."""
     cmp = _Comparison()
@@ -154,6 +169,7 @@ def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
         )
     ssim = None
     grain: dict[str, Any] = {}
+    coefficients: dict[str, Any] = {}
     if reg.ok and warped is not None and valid is not None:
         with clock.stage("recipe"):
             recipe = rcp.fit_recipe(warped, target, valid)
@@ -166,6 +182,7 @@ def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
         with clock.stage("rendition_similarity"):
             ssim = structure_maps(cmp.pred, target)
             grain = grain_match(cmp.pred, target, valid)
+            coefficients = _coefficients(raw, img, reg, a_scale)
     cmp.analyses.append(
         clock.run(
             "rendition_similarity",
@@ -176,6 +193,7 @@ def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
             cmp.valid,
             cmp.recipe_info,
             grain,
+            coefficients,
         )
     )
     with clock.stage("local_tamper"):

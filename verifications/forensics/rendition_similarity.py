@@ -37,6 +37,7 @@ def analyse_rendition_similarity(
     valid: np.ndarray | None,
     summary: dict[str, Any],
     grain: dict[str, Any] | None = None,
+    coefficients: dict[str, Any] | None = None,
 ) -> AnalysisResult:
     if not registered or ssim is None or valid is None:
         details = {
@@ -49,6 +50,7 @@ def analyse_rendition_similarity(
     mean = float(ssim[valid].mean()) if valid.any() else 0.0
     p05 = float(np.percentile(ssim[valid], 5)) if valid.any() else 0.0
     grain = grain or {}
+    coefficients = coefficients or {}
     # Same picture, other exposure: only decides when the grain comparison was conclusive.
     residual = summary.get("residual")
     push = abs(float(summary.get("exposure_ev") or 0.0))
@@ -57,9 +59,11 @@ def analyse_rendition_similarity(
         and (residual is None or float(residual) <= GRAIN_RESIDUAL_MAX)
         and push <= GRAIN_MAX_PUSH_EV
     )
-    other_exposure = bool(
-        grain_decides and grain.get("conclusive") and grain.get("different_exposure")
+    by_grain = bool(grain.get("conclusive") and grain.get("different_exposure"))
+    by_coefficients = bool(
+        coefficients.get("conclusive") and coefficients.get("different_exposure")
     )
+    other_exposure = bool(grain_decides and (by_grain or by_coefficients))
     matches = mean >= SSIM_MIN and coverage >= COVERAGE_MIN
     ok = matches and not other_exposure
     if matches and other_exposure:
@@ -95,6 +99,8 @@ def analyse_rendition_similarity(
         "recipe_residual": summary.get("residual"),
         # Same-capture evidence (same_capture.py): fails the analysis only when conclusive.
         "same_capture_grain": grain,
+        # The same question asked of the JPEG's own coefficients (jpeg_grain.py).
+        "same_capture_coefficients": coefficients,
         "other_exposure": other_exposure,
         "grain_decides": grain_decides,
         "grain_ssim_min": GRAIN_SSIM_MIN,

@@ -1,0 +1,270 @@
+"""Same capture, judged in the JPEG's own quantised coefficients.
+
+When the image sits on the RAW's pixel grid (no resampling, only a whole-pixel crop and an
+EXIF rotation), the global recipe can be rebuilt at full resolution: a monotone curve per
+channel, a smooth gain field for local tone work, and a 7x7 filter for sharpening. JPEG then
+stops being a noise floor, because every luma DCT coefficient of the image tells us the
+interval its pre-compression value lay in. A rendition of this RAW lands inside those
+intervals to ~0.1 level; another exposure of the same scene misses them by its own sensor
+noise (1-5 levels on the bench), in flat blocks as much as in textured ones, while a
+modelling error (another converter, a local edit) grows with the texture it works on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+from scipy.fft import dctn
+
+from .imaging import srgb_encode
+
+Q_MAX = 8  # luma steps up to this are fine enough for sensor noise to move a coefficient
+MIN_BLOCKS = 200
+FLAT_SHARE = 0.10  # the flattest tenth of the usable blocks: noise dominates texture there
+TEXTURE_SHARE = 0.25
+GAIN_SIGMA = 24.0  # px: local tone work (shadows/highlights, vignette) is smoother than this
+FILTER_RADIUS = 3  # 7x7: unsharp masks up to ~1.5 px radius
+MAX_FIT_PIXELS = 60000
+GRID_TOLERANCE = 2e-3  # scale/shear off 1 at which resampling would blur the grain
+SHIFT_TOLERANCE = 0.3  # px from a whole-pixel crop
+# Decision, set on the bench's cached cases (28 burst frames against the honest kinds that
+# keep the RAW's grid): flat-block miss >= 0.6 level (honest renditions: <= 0.35 when
+# rebuilt exactly, up to 1.0 after exposure or white-balance edits, but then < 0.2 of the
+# blocks' own energy), >= 0.2 of the flat blocks' own coefficient energy, and >= 3x the
+# relative miss in textured blocks (a modelling error grows with texture; another
+# exposure's noise does not).
+MIN_FLAT_MISS = 0.6
+MIN_FLAT_RELATIVE = 0.2
+MIN_FLAT_OVER_TEXTURE = 3.0
+# Conclusive only when the image kept the RAW's grain as it is: not denoised (a non-linear
+# denoiser leaves the same exposure's grain partly erased, like another exposure's), and
+# not carrying more grain than the rebuilt recipe (local tone work the model missed).
+GRAIN_RATIO_RANGE = (0.8, 1.3)  # image grain / rebuilt grain, finest scale, quiet half
+MAX_GRAIN_KEPT = 1.9  # quantised flat-block energy / rebuilt energy
+MAX_GRAIN_SHARED = 1.1  # slope of the image's flat-block coefficients on the rebuilt ones
+LUT_BINS = 256
+UNCLIPPED = (8.0, 245.0)  # 8-bit levels: clipped pixels carry no grain
+
+
+def _thresholds() -> dict[str, float]:
+    return {
+        "q_max": Q_MAX,
+        "min_flat_miss": MIN_FLAT_MISS,
+        "min_flat_relative": MIN_FLAT_RELATIVE,
+        "min_flat_over_texture": MIN_FLAT_OVER_TEXTURE,
+        "grain_ratio_min": GRAIN_RATIO_RANGE[0],
+        "grain_ratio_max": GRAIN_RATIO_RANGE[1],
+        "max_grain_kept": MAX_GRAIN_KEPT,
+        "max_grain_shared": MAX_GRAIN_SHARED,
+    }
+
+
+def _inconclusive(reason: str, **figures: Any) -> dict[str, Any]:
+    return {
+        "conclusive": False,
+        "different_exposure": False,
+        "inconclusive_reason": reason,
+        **figures,
+        **_thresholds(),
+    }
+
+
+def grid_offset(
+    matrix: np.ndarray, a_scale: float, flipped: bool, k1: float
+) -> tuple[int, int] | None:
+    """Whole-pixel (dx, dy) from the RAW rendition to the displayed image, or None."""
+    if flipped or abs(k1) > 1e-9:
+        return None
+    m = np.asarray(matrix, np.float64) / a_scale
+    if np.abs(m[:, :2] - np.eye(2)).max() > GRID_TOLERANCE:
+        return None
+    t = m[:, 2]
+    if np.abs(t - np.rint(t)).max() > SHIFT_TOLERANCE:
+        return None
+    return int(np.rint(t[0])), int(np.rint(t[1]))
+
+
+def _to_stored(a: np.ndarray, orientation: int) -> np.ndarray:
+    """Undo the EXIF orientation (displayed -> stored pixel order)."""
+    ops = {
+        2: lambda x: x[:, ::-1],
+        3: lambda x: x[::-1, ::-1],
+        4: lambda x: x[::-1],
+        5: lambda x: x.swapaxes(0, 1),
+        6: lambda x: np.rot90(x, 1),  # displayed = stored turned 90 deg clockwise
+        7: lambda x: np.rot90(x, 2).swapaxes(0, 1),
+        8: lambda x: np.rot90(x, -1),
+    }
+    op = ops.get(orientation)
+    return np.ascontiguousarray(op(a)) if op else a
+
+
+def _curve(src: np.ndarray, dst: np.ndarray, fit: np.ndarray) -> np.ndarray:
+    """Monotone map src -> dst (median per quantile bin), applied to all of src."""
+    s, d = src[fit], dst[fit]
+    edges = np.unique(np.quantile(s, np.linspace(0, 1, LUT_BINS + 1)))
+    if edges.size < 3:
+        return np.full_like(src, float(np.median(d)) if d.size else 0.0)
+    idx = np.clip(np.searchsorted(edges, s, "right") - 1, 0, edges.size - 2)
+    n = np.bincount(idx, minlength=edges.size - 1)
+    xs = np.bincount(idx, s, minlength=edges.size - 1)
+    ys = np.bincount(idx, d, minlength=edges.size - 1)
+    keep = n >= 20
+    if keep.sum() < 2:
+        return np.full_like(src, float(np.median(d)))
+    x, y = xs[keep] / n[keep], ys[keep] / n[keep]
+    return np.interp(src, x, np.maximum.accumulate(y) if y[-1] >= y[0] else y)
+
+
+def _luma_model(pred_lin: np.ndarray, rgb: np.ndarray, y: np.ndarray, fit: np.ndarray):
+    """The image's luma as the recipe would make it from the RAW, in 8-bit levels."""
+    chroma = np.abs(rgb[..., 0] - rgb[..., 1]) + np.abs(rgb[..., 2] - rgb[..., 1])
+    if float(np.percentile(chroma[fit], 99)) <= 2.0:
+        # Black and white: one channel mix of the RAW, then a curve.
+        disp = srgb_encode(pred_lin / max(1e-6, float(np.percentile(pred_lin[fit], 99.5))))
+        a = np.concatenate([disp[fit], np.ones((int(fit.sum()), 1))], 1)
+        w, *_ = np.linalg.lstsq(a, y[fit], rcond=None)
+        return _curve(disp @ w[:3], y, fit)
+    chans = [_curve(pred_lin[..., c], rgb[..., c], fit) for c in range(3)]
+    return 0.299 * chans[0] + 0.587 * chans[1] + 0.114 * chans[2]
+
+
+def _detail_filter(p: np.ndarray, t: np.ndarray, fit: np.ndarray) -> np.ndarray:
+    """Refit the fine detail of p onto t with one 7x7 filter (sharpening, softening)."""
+    lo_p = cv2.GaussianBlur(p, (0, 0), 3.0)
+    hp, ht = p - lo_p, t - cv2.GaussianBlur(t, (0, 0), 3.0)
+    r = FILTER_RADIUS
+    ys, xs = np.nonzero(fit[r:-r, r:-r])
+    ys, xs = ys + r, xs + r
+    step = max(1, ys.size // MAX_FIT_PIXELS)
+    ys, xs = ys[::step], xs[::step]
+    taps = [(dy, dx) for dy in range(-r, r + 1) for dx in range(-r, r + 1)]
+    x = np.stack([hp[ys + dy, xs + dx] for dy, dx in taps], 1)
+    coef = np.linalg.solve(x.T @ x + 1e-9 * np.eye(len(taps)), x.T @ ht[ys, xs])
+    kernel = coef.reshape(2 * r + 1, 2 * r + 1)
+    return lo_p + cv2.filter2D(hp, -1, kernel, borderType=cv2.BORDER_REFLECT)
+
+
+def _grain_ratio(p: np.ndarray, t: np.ndarray, fit: np.ndarray) -> float:
+    """Image grain over rebuilt grain at the finest scale, in the quieter half of the frame."""
+    hp = p - cv2.GaussianBlur(p, (0, 0), 1.0)
+    ht = t - cv2.GaussianBlur(t, (0, 0), 1.0)
+    local = cv2.GaussianBlur(hp * hp, (0, 0), 8.0)
+    quiet = fit & (local <= np.median(local[fit]))
+    return float(np.sqrt((ht[quiet] ** 2).mean() / ((hp[quiet] ** 2).mean() + 1e-12)))
+
+
+def _blocks(a: np.ndarray, hb: int, wb: int) -> np.ndarray:
+    return a[: hb * 8, : wb * 8].reshape(hb, 8, wb, 8).swapaxes(1, 2)
+
+
+def _read_jpeg(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Stored-orientation RGB and luma planes (levels) and the luma quantisation table."""
+    with Image.open(path) as im:
+        tables = getattr(im, "quantization", None) or {}
+        if im.format != "JPEG" or 0 not in tables or im.mode not in ("RGB", "L", "YCbCr"):
+            return None
+        q = np.asarray(tables[0], np.float64).reshape(8, 8)
+        rgb = np.asarray(im.convert("RGB"), np.float64)
+    with Image.open(path) as im:
+        if im.mode == "L":
+            y = np.asarray(im, np.float64)
+        else:
+            im.draft("YCbCr", im.size)  # libjpeg's own luma, before colour conversion
+            if im.mode != "YCbCr":
+                return None
+            y = np.asarray(im, np.float64)[..., 0]
+    return rgb, y, q
+
+
+def coefficient_match(
+    rendition: np.ndarray, offset: tuple[int, int], path: Path, orientation: int
+) -> dict[str, Any]:
+    """Does the image's luma fall inside its own JPEG intervals when rebuilt from this RAW?"""
+    read = _read_jpeg(path)
+    if read is None:
+        return _inconclusive("the image is not a baseline colour or grey JPEG")
+    rgb, y, q = read
+    h, w = y.shape
+    dh, dw = (w, h) if orientation in (5, 6, 7, 8) else (h, w)
+    dx, dy = offset
+    disp = np.full((dh, dw, 3), np.nan, np.float32)
+    rh, rw = rendition.shape[:2]
+    y0, y1, x0, x1 = max(0, dy), min(dh, rh + dy), max(0, dx), min(dw, rw + dx)
+    if y1 - y0 < 64 or x1 - x0 < 64:
+        return _inconclusive("the RAW covers too little of the image")
+    disp[y0:y1, x0:x1] = rendition[y0 - dy : y1 - dy, x0 - dx : x1 - dx]
+    pred = _to_stored(disp, orientation)
+    if pred.shape[:2] != (h, w):
+        return _inconclusive("the image's stored size does not match its orientation")
+    covered = np.isfinite(pred[..., 0])
+    pred = np.nan_to_num(pred).astype(np.float64)
+    lo, hi = UNCLIPPED
+    clean = covered & (rgb.min(-1) > lo) & (rgb.max(-1) < hi)
+    clean = cv2.erode(clean.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    if clean.sum() < MIN_BLOCKS * 64:
+        return _inconclusive("too few unclipped pixels")
+    yp = _luma_model(pred, rgb, y, clean)
+    # Local tone work (shadows/highlights, vignetting) as a smooth gain on the rebuilt luma.
+    wgt = cv2.GaussianBlur(clean.astype(np.float64), (0, 0), GAIN_SIGMA) + 1e-6
+    num = cv2.GaussianBlur(np.where(clean, y, 0.0), (0, 0), GAIN_SIGMA) / wgt
+    den = cv2.GaussianBlur(np.where(clean, yp, 0.0), (0, 0), GAIN_SIGMA) / wgt
+    yp = yp * np.clip(num / np.maximum(den, 1.0), 0.5, 2.0)
+    grain_ratio = _grain_ratio(yp, y, clean)
+    yp = _detail_filter(yp, y, clean)
+    hb, wb = h // 8, w // 8
+    xj = dctn(_blocks(y, hb, wb) - 128.0, axes=(2, 3), norm="ortho")
+    xp = dctn(_blocks(yp, hb, wb) - 128.0, axes=(2, 3), norm="ortho")
+    sel = q <= Q_MAX
+    # The DC and first AC terms see smooth model errors (gain field, tone): grain is white.
+    sel[0, :2] = sel[1, 0] = False
+    if sel.sum() < 3:
+        return _inconclusive("the JPEG is compressed too coarsely to keep sensor grain")
+    level = np.rint(xj / q) * q
+    miss = np.maximum(0.0, np.abs(xp - level) - q / 2)[..., sel]
+    usable = np.flatnonzero(_blocks(clean, hb, wb).all((2, 3)).ravel())
+    if usable.size < MIN_BLOCKS:
+        return _inconclusive("too few unclipped blocks")
+    energy = (xp[..., sel] ** 2).mean(-1).ravel()[usable]
+    missed = (miss**2).mean(-1).ravel()[usable]
+    kept = (level[..., sel] ** 2).mean(-1).ravel()[usable]
+    order = np.argsort(energy)
+    flat = order[: max(50, int(order.size * FLAT_SHARE))]
+    textured = order[-max(50, int(order.size * TEXTURE_SHARE)) :]
+    flat_miss = float(np.sqrt(missed[flat].mean()))
+    flat_rel = float(np.sqrt(missed[flat].mean() / (energy[flat].mean() + 1e-12)))
+    tex_rel = float(np.sqrt(missed[textured].mean() / (energy[textured].mean() + 1e-12)))
+    grain_kept = float(np.sqrt(kept[flat].mean() / (energy[flat].mean() + 1e-12)))
+    # How much of the rebuilt grain the image carries in its flat blocks (regression slope).
+    fx = xp[..., sel].reshape(-1, int(sel.sum()))[usable][flat]
+    fy = level[..., sel].reshape(-1, int(sel.sum()))[usable][flat]
+    shared = float((fx * fy).sum() / ((fx * fx).sum() + 1e-12))
+    figures = {
+        "blocks": int(usable.size),
+        "coefficients_per_block": int(sel.sum()),
+        "flat_miss_levels": flat_miss,
+        "flat_miss_relative": flat_rel,
+        "textured_miss_relative": tex_rel,
+        "flat_grain_kept": grain_kept,
+        "grain_ratio": grain_ratio,
+        "flat_grain_shared": shared,
+    }
+    if not GRAIN_RATIO_RANGE[0] <= grain_ratio <= GRAIN_RATIO_RANGE[1]:
+        return _inconclusive("the image's grain was changed (denoised or sharpened)", **figures)
+    if grain_kept > MAX_GRAIN_KEPT or shared > MAX_GRAIN_SHARED:
+        return _inconclusive("the global recipe does not rebuild the image's grain", **figures)
+    different = bool(
+        flat_miss >= MIN_FLAT_MISS
+        and flat_rel >= MIN_FLAT_RELATIVE
+        and flat_rel >= MIN_FLAT_OVER_TEXTURE * tex_rel
+    )
+    return {
+        "conclusive": True,
+        "different_exposure": different,
+        **figures,
+        **_thresholds(),
+    }
