@@ -52,6 +52,7 @@ def test_another_exposure_misses_the_jpeg_intervals(frames: dict[str, Path]) -> 
     assert co["conclusive"] and co["different_exposure"]
     assert co["flat_miss_levels"] >= co["min_flat_miss"]
     assert co["flat_miss_relative"] >= co["min_flat_over_texture"] * co["textured_miss_relative"]
+    assert co["flat_grain_shared"] < co["max_shared_other_exposure"]  # only texture shared
     assert result.result is False and result.details["other_exposure"] is True
     assert "another exposure" in result.details["explanation"]
 
@@ -108,3 +109,35 @@ def test_grid_offset_accepts_only_whole_pixel_crops() -> None:
     assert grid_offset(half_pixel, 1.0, False, 0.0) is None
     assert grid_offset(eye, 1.0, True, 0.0) is None  # mirrored
     assert grid_offset(eye, 1.0, False, 0.02) is None  # lens-corrected
+
+
+def test_local_tone_work_on_the_same_exposure_is_rebuilt(
+    frames: dict[str, Path], tmp_path: Path
+) -> None:
+    """A shadows lift that fades across the frame (a local, smooth tone edit)."""
+    arr = np.asarray(Image.open(frames["jpeg_a"]), dtype=np.float32) / 255.0
+    ramp = np.linspace(0.0, 1.0, arr.shape[1], dtype=np.float32)[None, :, None]
+    lifted = arr ** (1.0 - 0.35 * ramp)  # gamma 1 on the left, 0.65 on the right
+    out = tmp_path / "lifted.jpg"
+    Image.fromarray((np.clip(lifted, 0, 1) * 255 + 0.5).astype(np.uint8)).save(out, quality=92)
+    result, co = _coefficients(frames["raw_a"], out)
+    assert co["conclusive"] and not co["different_exposure"]
+    assert co["flat_miss_levels"] < co["min_flat_miss"]
+    assert result.result is True
+
+
+@pytest.mark.parametrize("algorithm", ["VNG", "PPG", "DCB"])
+def test_another_demosaic_of_the_same_exposure_is_not_another_exposure(
+    frames: dict[str, Path], tmp_path: Path, algorithm: str
+) -> None:
+    import rawpy
+
+    with rawpy.imread(str(frames["raw_a"])) as raw:
+        rgb = raw.postprocess(
+            use_camera_wb=True, demosaic_algorithm=rawpy.DemosaicAlgorithm[algorithm]
+        )
+    out = tmp_path / f"{algorithm}.jpg"
+    Image.fromarray(rgb).save(out, quality=92)
+    result, co = _coefficients(frames["raw_a"], out)
+    assert not co["different_exposure"]
+    assert result.result is True
