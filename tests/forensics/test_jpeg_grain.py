@@ -141,3 +141,20 @@ def test_another_demosaic_of_the_same_exposure_is_not_another_exposure(
     result, co = _coefficients(frames["raw_a"], out)
     assert not co["different_exposure"]
     assert result.result is True
+
+
+def test_black_and_white_of_each_frame(frames: dict[str, Path], tmp_path: Path) -> None:
+    """A grey JPEG is one channel mix of the developed RAW: rebuilt for the same frame,
+    missed for the other (and never a crash on a one-component JPEG)."""
+    import rawpy
+
+    verdicts = {}
+    for name in ("a", "b"):
+        with rawpy.imread(str(frames[f"raw_{name}"])) as raw:
+            rgb = raw.postprocess(use_camera_wb=True)
+        grey = tmp_path / f"grey_{name}.jpg"
+        Image.fromarray(rgb).convert("L").save(grey, quality=92)
+        _, co = _coefficients(frames["raw_a"], grey)
+        assert co["conclusive"], co.get("inconclusive_reason")
+        verdicts[name] = co["different_exposure"]
+    assert verdicts == {"a": False, "b": True}

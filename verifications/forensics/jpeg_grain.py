@@ -20,8 +20,6 @@ import numpy as np
 from PIL import Image
 from scipy.fft import dctn
 
-from .imaging import srgb_encode
-
 Q_MAX = 8  # luma steps up to this are fine enough for sensor noise to move a coefficient
 MIN_BLOCKS = 200
 FLAT_SHARE = 0.10  # the flattest tenth of the usable blocks: noise dominates texture there
@@ -60,6 +58,7 @@ GRAIN_RATIO_RANGE = (0.87, 1.3)  # image grain / rebuilt grain, finest scale, qu
 MAX_GRAIN_KEPT = 1.9  # quantised flat-block energy / rebuilt energy
 MAX_GRAIN_SHARED = 1.1  # slope of the image's flat-block coefficients on the rebuilt ones
 LUT_BINS = 256
+MIX_KNOTS = 24  # per channel, at quantiles: enough for any tone curve
 UNCLIPPED = (8.0, 245.0)  # 8-bit levels: clipped pixels carry no grain
 
 
@@ -135,15 +134,43 @@ def _curve(src: np.ndarray, dst: np.ndarray, fit: np.ndarray) -> np.ndarray:
     return np.interp(src, x, np.maximum.accumulate(y) if y[-1] >= y[0] else y)
 
 
+def _additive_curves(src: np.ndarray, dst: np.ndarray, fit: np.ndarray) -> np.ndarray:
+    """dst ~ sum over channels of a piecewise-linear curve of src[..., c]."""
+    rows = np.flatnonzero(fit.ravel())[:: max(1, int(fit.sum()) // MAX_FIT_PIXELS)]
+    knots = []
+    for c in range(3):
+        k = np.unique(np.quantile(src[..., c].ravel()[rows], np.linspace(0, 1, MIX_KNOTS)))
+        knots.append(k if k.size >= 2 else np.array([k[0], k[0] + 1e-6]))
+
+    def basis(x: np.ndarray, k: np.ndarray) -> np.ndarray:
+        # hat functions: linear interpolation weights onto the knots (clamped at the ends)
+        pos = np.interp(x, k, np.arange(k.size, dtype=np.float64))
+        lo = np.clip(np.floor(pos).astype(int), 0, k.size - 2)
+        frac = pos - lo
+        out = np.zeros((x.size, k.size))
+        out[np.arange(x.size), lo] = 1 - frac
+        out[np.arange(x.size), lo + 1] += frac
+        return out
+
+    a = np.concatenate([basis(src[..., c].ravel()[rows], knots[c]) for c in range(3)], 1)
+    coef, *_ = np.linalg.lstsq(a, dst.ravel()[rows], rcond=None)
+    out = np.zeros_like(dst)
+    start = 0
+    for c in range(3):
+        k = knots[c]
+        out += np.interp(src[..., c], k, coef[start : start + k.size])
+        start += k.size
+    return out
+
+
 def _luma_model(pred_lin: np.ndarray, rgb: np.ndarray, y: np.ndarray, fit: np.ndarray):
     """The image's luma as the recipe would make it from the RAW, in 8-bit levels."""
     chroma = np.abs(rgb[..., 0] - rgb[..., 1]) + np.abs(rgb[..., 2] - rgb[..., 1])
     if float(np.percentile(chroma[fit], 99)) <= 2.0:
-        # Black and white: one channel mix of the RAW, then a curve.
-        disp = srgb_encode(pred_lin / max(1e-6, float(np.percentile(pred_lin[fit], 99.5))))
-        a = np.concatenate([disp[fit], np.ones((int(fit.sum()), 1))], 1)
-        w, *_ = np.linalg.lstsq(a, y[fit], rcond=None)
-        return _curve(disp @ w[:3], y, fit)
+        # Black and white: a sum of one curve per RAW channel (a mix of the curved channels,
+        # which is what a grey conversion of a developed picture is), fitted jointly as
+        # piecewise-linear curves by least squares.
+        return _additive_curves(pred_lin, y, fit)
     chans = [_curve(pred_lin[..., c], rgb[..., c], fit) for c in range(3)]
     return 0.299 * chans[0] + 0.587 * chans[1] + 0.114 * chans[2]
 
@@ -201,20 +228,23 @@ def _blocks(a: np.ndarray, hb: int, wb: int) -> np.ndarray:
 
 def _read_jpeg(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Stored-orientation RGB and luma planes (levels) and the luma quantisation table."""
-    with Image.open(path) as im:
-        tables = getattr(im, "quantization", None) or {}
-        if im.format != "JPEG" or 0 not in tables or im.mode not in ("RGB", "L", "YCbCr"):
-            return None
-        q = np.asarray(tables[0], np.float64).reshape(8, 8)
-        rgb = np.asarray(im.convert("RGB"), np.float64)
-    with Image.open(path) as im:
-        if im.mode == "L":
-            y = np.asarray(im, np.float64)
-        else:
-            im.draft("YCbCr", im.size)  # libjpeg's own luma, before colour conversion
-            if im.mode != "YCbCr":
+    try:
+        with Image.open(path) as im:
+            tables = getattr(im, "quantization", None) or {}
+            if im.format != "JPEG" or 0 not in tables or im.mode not in ("RGB", "L", "YCbCr"):
                 return None
-            y = np.asarray(im, np.float64)[..., 0]
+            q = np.asarray(tables[0], np.float64).reshape(8, 8)
+            rgb = np.asarray(im.convert("RGB"), np.float64)
+        with Image.open(path) as im:
+            if im.mode == "L":
+                y = np.asarray(im, np.float64)
+            else:
+                im.draft("YCbCr", im.size)  # libjpeg's own luma, before colour conversion
+                if im.mode != "YCbCr":
+                    return None
+                y = np.asarray(im, np.float64)[..., 0]
+    except (OSError, ValueError):  # the main decode accepted it; this one wants raw YCbCr
+        return None
     return rgb, y, q
 
 
