@@ -2,7 +2,8 @@
 
 When the image sits on the RAW's pixel grid (no resampling, only a whole-pixel crop and an
 EXIF rotation), the global recipe can be rebuilt at full resolution: a monotone curve per
-channel, a smooth gain field for local tone work, and a 7x7 filter for sharpening. JPEG then
+channel, a guided local slope and offset for local tone work, and a 7x7 filter for
+sharpening. JPEG then
 stops being a noise floor, because every luma DCT coefficient of the image tells us the
 interval its pre-compression value lay in. A rendition of this RAW lands inside those
 intervals to ~0.1 level; another exposure of the same scene misses them by its own sensor
@@ -276,7 +277,6 @@ def coefficient_match(
     if clean.sum() < MIN_BLOCKS * 64:
         return _inconclusive("too few unclipped pixels")
     yp = _luma_model(pred, rgb, y, clean)
-    # Local tone work (shadows/highlights, vignetting) as a smooth gain on the rebuilt luma.
     yp = _local_tone(yp, y, clean)
     grain_ratio = _grain_ratio(yp, y, clean)
     yp = _detail_filter(yp, y, clean)

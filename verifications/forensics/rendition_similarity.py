@@ -84,10 +84,15 @@ def analyse_rendition_similarity(
     margin = abs(mean - SSIM_MIN)
     conf = float(np.clip(0.6 + 1.5 * margin, 0.6, 0.97))
     if matches and other_exposure:
-        # Confidence from how far the residual grain floor lies above the honest range.
-        excess = float(grain.get("grain_residual_floor", 0.0)) - float(
-            grain.get("min_residual_floor", 0.0)
-        )
+        # Confidence from how far the deciding figure lies beyond its bar.
+        if by_coefficients:
+            excess = float(coefficients.get("flat_miss_levels", 0.0)) - float(
+                coefficients.get("min_flat_miss", 0.0)
+            )
+        else:
+            excess = float(grain.get("grain_residual_floor", 0.0)) - float(
+                grain.get("min_residual_floor", 0.0)
+            )
         conf = float(np.clip(0.65 + excess, 0.65, 0.9))
     details = {
         "registered": True,
