@@ -27,6 +27,7 @@ FLAT_SHARE = 0.10  # the flattest tenth of the usable blocks: noise dominates te
 TEXTURE_SHARE = 0.25
 GAIN_SIGMA = 16.0  # px: local tone work (shadows/highlights, vignette) is smoother than this
 TONE_PULL = 16.0  # levels^2: about a noisy frame's grain variance in a flat window
+TONE_STEP = 4  # the local tone model's moments are taken on a grid this much coarser
 FILTER_RADIUS = 3  # 7x7: unsharp masks up to ~1.5 px radius
 MAX_FIT_PIXELS = 60000
 GRID_TOLERANCE = 2e-3  # scale/shear off 1 at which resampling would blur the grain
@@ -119,9 +120,10 @@ def _to_stored(a: np.ndarray, orientation: int) -> np.ndarray:
 
 
 def _curve(src: np.ndarray, dst: np.ndarray, fit: np.ndarray) -> np.ndarray:
-    """Monotone map src -> dst (median per quantile bin), applied to all of src."""
+    """Monotone map src -> dst (mean per quantile bin), applied to all of src."""
     s, d = src[fit], dst[fit]
-    edges = np.unique(np.quantile(s, np.linspace(0, 1, LUT_BINS + 1)))
+    sample = s[:: max(1, s.size // (100 * LUT_BINS))]  # bin edges need no more
+    edges = np.unique(np.quantile(sample, np.linspace(0, 1, LUT_BINS + 1)))
     if edges.size < 3:
         return np.full_like(src, float(np.median(d)) if d.size else 0.0)
     idx = np.clip(np.searchsorted(edges, s, "right") - 1, 0, edges.size - 2)
@@ -198,20 +200,35 @@ def _local_tone(p: np.ndarray, t: np.ndarray, fit: np.ndarray) -> np.ndarray:
     Local tone work (shadows/highlights, vignetting) changes level and contrast region by
     region. The slope is learnt where there is structure; in flat windows the pull towards
     1 keeps it from shrinking the RAW's grain away, which would hide another exposure's."""
-    m = fit.astype(np.float64)
+    # The windows are wide and smooth, so the moments are taken on a 4x coarser grid (the
+    # fast guided filter): the products are averaged at full resolution first, so the
+    # grain still counts in the variances.
+    h, w = p.shape
+    small = (max(1, w // TONE_STEP), max(1, h // TONE_STEP))
+    sigma = GAIN_SIGMA / TONE_STEP
+
+    def shrink(x: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(
+            cv2.resize(x.astype(np.float32), small, interpolation=cv2.INTER_AREA), (0, 0), sigma
+        )
+
+    m = fit.astype(np.float32)
+    weight = shrink(m) + 1e-6
 
     def mean(x: np.ndarray) -> np.ndarray:
-        return cv2.GaussianBlur(x * m, (0, 0), GAIN_SIGMA) / (
-            cv2.GaussianBlur(m, (0, 0), GAIN_SIGMA) + 1e-6
-        )
+        return shrink(x * m) / weight
 
     mp, mt = mean(p), mean(t)
     var = mean(p * p) - mp * mp
     cov = mean(p * t) - mp * mt
     slope = np.clip((cov + TONE_PULL) / (np.maximum(var, 0.0) + TONE_PULL), 0.3, 3.0)
     offset = mt - slope * mp
-    smooth = cv2.GaussianBlur(slope, (0, 0), GAIN_SIGMA)
-    return smooth * p + cv2.GaussianBlur(offset, (0, 0), GAIN_SIGMA)
+
+    def grow(x: np.ndarray) -> np.ndarray:
+        smooth = cv2.GaussianBlur(x, (0, 0), sigma)
+        return cv2.resize(smooth, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float64)
+
+    return grow(slope) * p + grow(offset)
 
 
 def _grain_ratio(p: np.ndarray, t: np.ndarray, fit: np.ndarray) -> float:
