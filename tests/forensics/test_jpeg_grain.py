@@ -158,3 +158,21 @@ def test_black_and_white_of_each_frame(frames: dict[str, Path], tmp_path: Path) 
         assert co["conclusive"], co.get("inconclusive_reason")
         verdicts[name] = co["different_exposure"]
     assert verdicts == {"a": False, "b": True}
+
+
+def test_a_half_size_development_is_never_compared(frames: dict[str, Path]) -> None:
+    """Large frames are developed at half size; a JPEG exported at exactly half size sits on
+    that grid, but binned sites are not any exported picture's grain."""
+    from types import SimpleNamespace
+
+    from verifications.forensics.decode import load_image
+    from verifications.forensics.pipeline import _coefficients
+
+    img = load_image(frames["jpeg_b"])
+    h, w = img.rgb.shape[:2]
+    reg = SimpleNamespace(matrix=np.array([[1.0, 0, 0], [0, 1.0, 0]]), flip=False, k1=0.0)
+    rendition = np.full((h, w, 3), 0.2, np.float32)
+    for scale, conclusive in ((1.0, True), (2.0, False)):
+        raw = SimpleNamespace(raw_type="flat", rendition_scale=scale, rendition=rendition)
+        co = _coefficients(raw, img, reg, 1.0)  # type: ignore[arg-type]
+        assert ("pixel grid" in co.get("inconclusive_reason", "")) is not conclusive

@@ -128,13 +128,17 @@ class _Comparison:
 def _coefficients(raw: RawData, img: ImageData, reg: Any, a_scale: float) -> dict[str, Any]:
     """The JPEG-domain same-capture test, when the image sits on the RAW rendition's grid."""
     offset = None
-    if img.format == "JPEG" and raw.raw_type == "flat":
+    # Only a full-resolution development has the sensor's own grain pixel for pixel: a
+    # half-size one (large frames) bins the sites, which no exported JPEG reproduces.
+    full_size = abs(raw.rendition_scale - 1.0) < 1e-3
+    if img.format == "JPEG" and raw.raw_type == "flat" and full_size:
         offset = grid_offset(reg.matrix, a_scale, reg.flip, reg.k1)
     if offset is None:
         return {
             "conclusive": False,
             "different_exposure": False,
-            "inconclusive_reason": "the image is not a JPEG on the RAW rendition's pixel grid",
+            "inconclusive_reason": "the image is not a JPEG on the pixel grid of the RAW "
+            "developed at full resolution",
         }
     return coefficient_match(raw.rendition, offset, img.path, img.orientation)
 
