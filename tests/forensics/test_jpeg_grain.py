@@ -166,7 +166,7 @@ def test_a_half_size_development_is_never_compared(frames: dict[str, Path]) -> N
     from types import SimpleNamespace
 
     from verifications.forensics.decode import load_image
-    from verifications.forensics.pipeline import _coefficients
+    from verifications.forensics.jpeg_grain import same_capture_on_grid
 
     img = load_image(frames["jpeg_b"])
     h, w = img.rgb.shape[:2]
@@ -174,5 +174,5 @@ def test_a_half_size_development_is_never_compared(frames: dict[str, Path]) -> N
     rendition = np.full((h, w, 3), 0.2, np.float32)
     for scale, conclusive in ((1.0, True), (2.0, False)):
         raw = SimpleNamespace(raw_type="flat", rendition_scale=scale, rendition=rendition)
-        co = _coefficients(raw, img, reg, 1.0)  # type: ignore[arg-type]
+        co = same_capture_on_grid(raw, img, reg, 1.0)  # type: ignore[arg-type]
         assert ("pixel grid" in co.get("inconclusive_reason", "")) is not conclusive

@@ -21,6 +21,8 @@ import numpy as np
 from PIL import Image
 from scipy.fft import dctn
 
+from .decode import ImageData, RawData
+
 Q_MAX = 8  # luma steps up to this are fine enough for sensor noise to move a coefficient
 MIN_BLOCKS = 200
 FLAT_SHARE = 0.10  # the flattest tenth of the usable blocks: noise dominates texture there
@@ -244,38 +246,54 @@ def _blocks(a: np.ndarray, hb: int, wb: int) -> np.ndarray:
     return a[: hb * 8, : wb * 8].reshape(hb, 8, wb, 8).swapaxes(1, 2)
 
 
-def _read_jpeg(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Stored-orientation RGB and luma planes (levels) and the luma quantisation table."""
+def _read_luma(path: Path) -> np.ndarray | None:
+    """libjpeg's own luma plane (levels, stored orientation), before colour conversion."""
     try:
         with Image.open(path) as im:
-            tables = getattr(im, "quantization", None) or {}
-            if im.format != "JPEG" or 0 not in tables or im.mode not in ("RGB", "L", "YCbCr"):
+            if im.format != "JPEG":
                 return None
-            q = np.asarray(tables[0], np.float64).reshape(8, 8)
-            rgb = np.asarray(im.convert("RGB"), np.float64)
-        with Image.open(path) as im:
             if im.mode == "L":
-                y = np.asarray(im, np.float64)
-            else:
-                im.draft("YCbCr", im.size)  # libjpeg's own luma, before colour conversion
-                if im.mode != "YCbCr":
-                    return None
-                y = np.asarray(im, np.float64)[..., 0]
+                return np.asarray(im, np.float64)
+            im.draft("YCbCr", im.size)
+            if im.mode != "YCbCr":
+                return None
+            return np.asarray(im, np.float64)[..., 0]
     except (OSError, ValueError):  # the main decode accepted it; this one wants raw YCbCr
         return None
-    return rgb, y, q
+
+
+def same_capture_on_grid(raw: RawData, img: ImageData, reg: Any, a_scale: float) -> dict[str, Any]:
+    """The coefficient test, when the image sits on the grid of the RAW developed at full
+    resolution; inconclusive otherwise."""
+    offset = None
+    # Only a full-resolution development has the sensor's own grain pixel for pixel: a
+    # half-size one (large frames) bins the sites, which no exported JPEG reproduces. The
+    # image must be decoded at full size too (large JPEGs are decoded reduced).
+    full_size = abs(raw.rendition_scale - 1.0) < 1e-3 and img.scale == 1.0
+    if img.format == "JPEG" and raw.raw_type == "flat" and full_size:
+        offset = grid_offset(reg.matrix, a_scale, reg.flip, reg.k1)
+    if offset is None:
+        return _inconclusive(
+            "the image is not a JPEG on the pixel grid of the RAW developed at full resolution"
+        )
+    return coefficient_match(raw.rendition, offset, img)
 
 
 def coefficient_match(
-    rendition: np.ndarray, offset: tuple[int, int], path: Path, orientation: int
+    rendition: np.ndarray, offset: tuple[int, int], img: ImageData
 ) -> dict[str, Any]:
     """Does the image's luma fall inside its own JPEG intervals when rebuilt from this RAW?"""
-    read = _read_jpeg(path)
-    if read is None:
+    y = _read_luma(img.path)
+    table = (img.quant_tables or {}).get(0)
+    if y is None or table is None:
         return _inconclusive("the image is not a baseline colour or grey JPEG")
-    rgb, y, q = read
+    q = np.asarray(table, np.float64).reshape(8, 8)
+    orientation = img.orientation
+    rgb = _to_stored(img.rgb, orientation).astype(np.float64)
     h, w = y.shape
-    dh, dw = (w, h) if orientation in (5, 6, 7, 8) else (h, w)
+    if rgb.shape[:2] != (h, w):
+        return _inconclusive("the image's stored size does not match its orientation")
+    dh, dw = img.rgb.shape[:2]
     dx, dy = offset
     disp = np.full((dh, dw, 3), np.nan, np.float32)
     rh, rw = rendition.shape[:2]
@@ -284,8 +302,6 @@ def coefficient_match(
         return _inconclusive("the RAW covers too little of the image")
     disp[y0:y1, x0:x1] = rendition[y0 - dy : y1 - dy, x0 - dx : x1 - dx]
     pred = _to_stored(disp, orientation)
-    if pred.shape[:2] != (h, w):
-        return _inconclusive("the image's stored size does not match its orientation")
     covered = np.isfinite(pred[..., 0])
     pred = np.nan_to_num(pred).astype(np.float64)
     lo, hi = UNCLIPPED
@@ -305,14 +321,17 @@ def coefficient_match(
     sel[0, :2] = sel[1, 0] = False
     if sel.sum() < 3:
         return _inconclusive("the JPEG is compressed too coarsely to keep sensor grain")
-    level = np.rint(xj / q) * q
-    miss = np.maximum(0.0, np.abs(xp - level) - q / 2)[..., sel]
     usable = np.flatnonzero(_blocks(clean, hb, wb).all((2, 3)).ravel())
     if usable.size < MIN_BLOCKS:
         return _inconclusive("too few unclipped blocks")
-    energy = (xp[..., sel] ** 2).mean(-1).ravel()[usable]
-    missed = (miss**2).mean(-1).ravel()[usable]
-    kept = (level[..., sel] ** 2).mean(-1).ravel()[usable]
+    n = int(sel.sum())
+    # (usable blocks, selected coefficients): the rebuilt values, J's levels, the misses
+    xs = xp[..., sel].reshape(-1, n)[usable]
+    ls = (np.rint(xj / q) * q)[..., sel].reshape(-1, n)[usable]
+    miss = np.maximum(0.0, np.abs(xs - ls) - q[sel] / 2)
+    energy = (xs**2).mean(-1)
+    missed = (miss**2).mean(-1)
+    kept = (ls**2).mean(-1)
     order = np.argsort(energy)
     flat = order[: max(50, int(order.size * FLAT_SHARE))]
     textured = order[-max(50, int(order.size * TEXTURE_SHARE)) :]
@@ -322,12 +341,11 @@ def coefficient_match(
     tex_miss = float(np.sqrt(missed[textured].mean()))
     grain_kept = float(np.sqrt(kept[flat].mean() / (energy[flat].mean() + 1e-12)))
     # How much of the rebuilt grain the image carries in its flat blocks (regression slope).
-    fx = xp[..., sel].reshape(-1, int(sel.sum()))[usable][flat]
-    fy = level[..., sel].reshape(-1, int(sel.sum()))[usable][flat]
+    fx, fy = xs[flat], ls[flat]
     shared = float((fx * fy).sum() / ((fx * fx).sum() + 1e-12))
     figures = {
         "blocks": int(usable.size),
-        "coefficients_per_block": int(sel.sum()),
+        "coefficients_per_block": n,
         "flat_miss_levels": flat_miss,
         "flat_miss_relative": flat_rel,
         "textured_miss_relative": tex_rel,

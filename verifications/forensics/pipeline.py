@@ -18,7 +18,7 @@ from .exif_consistency import analyse_exif_consistency
 from .gain_field import fit_gain_field
 from .histogram import analyse_histogram
 from .imaging import resize_long, srgb_encode
-from .jpeg_grain import coefficient_match, grid_offset
+from .jpeg_grain import same_capture_on_grid
 from .local_tamper import (
     FAIL_Z_SMALL,
     analyse_local_tamper,
@@ -125,24 +125,6 @@ class _Comparison:
         self.to_image = 1.0
 
 
-def _coefficients(raw: RawData, img: ImageData, reg: Any, a_scale: float) -> dict[str, Any]:
-    """The JPEG-domain same-capture test, when the image sits on the RAW rendition's grid."""
-    offset = None
-    # Only a full-resolution development has the sensor's own grain pixel for pixel: a
-    # half-size one (large frames) bins the sites, which no exported JPEG reproduces.
-    full_size = abs(raw.rendition_scale - 1.0) < 1e-3
-    if img.format == "JPEG" and raw.raw_type == "flat" and full_size:
-        offset = grid_offset(reg.matrix, a_scale, reg.flip, reg.k1)
-    if offset is None:
-        return {
-            "conclusive": False,
-            "different_exposure": False,
-            "inconclusive_reason": "the image is not a JPEG on the pixel grid of the RAW "
-            "developed at full resolution",
-        }
-    return coefficient_match(raw.rendition, offset, img.path, img.orientation)
-
-
 def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
     """Register the RAW onto the image, fit the global recipe, and judge what it leaves."""
     cmp = _Comparison()
@@ -186,7 +168,7 @@ def _compare(raw: RawData, img: ImageData, clock: _Clock) -> _Comparison:
         with clock.stage("rendition_similarity"):
             ssim = structure_maps(cmp.pred, target)
             grain = grain_match(cmp.pred, target, valid)
-            coefficients = _coefficients(raw, img, reg, a_scale)
+            coefficients = same_capture_on_grid(raw, img, reg, a_scale)
     cmp.analyses.append(
         clock.run(
             "rendition_similarity",
